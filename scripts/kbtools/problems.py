@@ -1,0 +1,38 @@
+"""One reported problem in a contributor's file, printed as ``file:line: rule: message (hint)``.
+
+Every checker (lint, CLI check, example runner, build hooks) reports through this class so that
+a contributor always sees the same shape of message, with the file and line to open.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import REPO_ROOT
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str          # path relative to the repository root when possible
+    line: int          # 1-based; 0 when the problem concerns the whole file
+    rule: str          # stable rule code, documented in CONTRIBUTING.md (e.g. "KB101")
+    message: str
+    hint: str = ""
+    severity: str = "error"   # "error" fails the lint; "warning" is reported only
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}: {self.rule}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.severity != "error":
+            text += f" [{self.severity}]"
+        return text
+
+
+def display_path(path: Path | str) -> str:
+    """Path relative to the repository root if it lies inside it, else as given."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
