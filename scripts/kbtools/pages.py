@@ -350,8 +350,8 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
             if not closed:
                 problems.append(Problem(shown, number, "KB110", "a code block is never closed",
                                         f"add a closing {mark} line"))
-            lang = info.split()[0].lstrip("{.").rstrip("}") if info else ""
-            blocks.append(CodeBlock(lang, info, content, number, pending_marker))
+            block_lang = info.split()[0].lstrip("{.").rstrip("}") if info else ""
+            blocks.append(CodeBlock(block_lang, info, content, number, pending_marker))
             pending_marker = None
             index += 1
             continue

@@ -1,0 +1,48 @@
+"""Shared pytest fixtures: the site is built ONCE per test run (session fixture) and every test
+that needs HTML reads that build. Tests that need the Docker engine or a browser are marked
+``engine`` / ``browser``; ``require(condition, how_to_enable)`` makes them FAIL in CI (CI=true)
+and skip with a one-line reason elsewhere.
+
+Fast checks only:  pytest -m "not browser and not engine"
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, what: str, how_to_enable: str) -> None:
+    """Fail in CI, skip elsewhere, when a needed tool (engine, browser) is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI (CI=true) but missing: {how_to_enable}")
+    pytest.skip(f"{what} not available; to enable: {how_to_enable}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: needs Chromium + Playwright (slow)")
+    config.addinivalue_line("markers", "engine: needs a running Docker Engine (slow)")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """Build the bilingual site once with --strict; returns the site directory."""
+    site_dir = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=REPO_ROOT, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        pytest.fail("mkdocs build --strict failed:\n" + result.stdout + result.stderr)
+    site_dir.joinpath(".build-log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    return site_dir
