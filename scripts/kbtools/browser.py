@@ -35,20 +35,34 @@ def playwright_available() -> bool:
     return True
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under its base path (site_url's path, e.g. /docker-basics/), as GitHub
+    Pages does, so absolute links (404 page, language switcher) work as in production."""
+    base_path = "/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.base_path):
+            return str(Path(self.directory) / "__outside_base_path__")
+        return super().translate_path("/" + path[len(self.base_path):])
+
     def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
         pass
 
 
 @contextlib.contextmanager
-def serve_site(site_dir: Path):
-    """Serve ``site_dir`` on 127.0.0.1 (free port); yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+def serve_site(site_dir: Path, base_path: str | None = None):
+    """Serve ``site_dir`` on 127.0.0.1 (free port) under ``base_path`` (default: the path of
+    site_url in mkdocs.yml); yields the base URL, e.g. http://127.0.0.1:PORT/docker-basics/."""
+    from .paths import site_base_path
+
+    prefix = base_path or site_base_path()
+    handler_class = type("Handler", (_SiteHandler,), {"base_path": prefix})
+    handler = functools.partial(handler_class, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

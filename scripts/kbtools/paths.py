@@ -13,3 +13,13 @@ GLOSSARY_FILE = DATA_DIR / "glossary.yml"         # bilingual terms
 
 LANGUAGES = ("zh", "en")        # zh is the default language (unsuffixed files)
 DEFAULT_LANGUAGE = "zh"
+
+
+def site_base_path() -> str:
+    """Path part of site_url in mkdocs.yml ('/docker-basics/'): where the site is served."""
+    import re
+    from urllib.parse import urlsplit
+
+    match = re.search(r"^site_url:\s*(\S+)", MKDOCS_YML.read_text(encoding="utf-8"), re.M)
+    path = urlsplit(match.group(1)).path if match else "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"

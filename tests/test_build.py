@@ -1,0 +1,41 @@
+"""The bilingual site builds with --strict, without warnings, into / (zh) and /en/ (en)."""
+from bs4 import BeautifulSoup
+
+from kbtools.pages import load_pages
+
+
+def test_strict_build_has_no_warnings(built_site):
+    log = (built_site / ".build-log").read_text(encoding="utf-8")
+    assert "WARNING" not in log, log
+
+
+def test_both_languages_are_built_for_every_page(built_site):
+    missing = []
+    for page in load_pages():
+        key = page.key
+        folder = "" if key == "index" else key + "/"
+        prefix = "" if page.lang == "zh" else "en/"
+        html = built_site / prefix / folder / "index.html"
+        if not html.is_file():
+            missing.append(f"{page.rel} -> {html.relative_to(built_site)}")
+    assert not missing, missing
+
+
+def test_language_of_each_build(built_site):
+    zh = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    en = BeautifulSoup((built_site / "en" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert zh.html["lang"] == "zh"
+    assert en.html["lang"] == "en"
+
+
+def test_no_third_party_urls_in_html_heads(built_site):
+    """No Google Fonts, no CDN script or stylesheet in any page (the browser test checks loads)."""
+    offenders = []
+    for html in built_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+            for element in soup.find_all(tag, attrs={attr: True}):
+                if element[attr].startswith(("http://", "https://", "//")) and \
+                        not (tag == "link" and element.get("rel") in (["canonical"], ["alternate"])):
+                    offenders.append(f"{html.relative_to(built_site)}: <{tag} {attr}={element[attr]}>")
+    assert not offenders, "\n".join(offenders[:20])
