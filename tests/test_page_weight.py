@@ -1,0 +1,25 @@
+"""Budgets (issue 7): every built page's first visit transfers at most 100 KB gzip (search index
+excluded); each language's search index is at most 150 KB gzip. Sizes are deterministic."""
+from kbtools.weight import page_weight, search_index_sizes
+
+PAGE_BUDGET = 100 * 1024
+SEARCH_BUDGET = 150 * 1024
+
+
+def test_every_page_fits_the_weight_budget(built_site):
+    weights = {html: page_weight(built_site, html) for html in built_site.rglob("index.html")}
+    assert len(weights) > 20
+    over = {h: w for h, w in weights.items() if w[0] > PAGE_BUDGET}
+    if over:
+        heaviest = max(over, key=lambda h: over[h][0])
+        total, parts = over[heaviest]
+        asset, size = parts[0]
+        raise AssertionError(
+            f"{len(over)} page(s) over {PAGE_BUDGET} B; heaviest: {heaviest.relative_to(built_site)} "
+            f"= {total} B, its heaviest file: {asset.relative_to(built_site)} = {size} B")
+
+
+def test_search_index_per_language_fits_the_budget(built_site):
+    sizes = search_index_sizes(built_site)
+    assert set(sizes) == {"zh", "en"} and all(sizes.values())
+    assert all(size <= SEARCH_BUDGET for size in sizes.values()), sizes
