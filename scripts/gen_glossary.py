@@ -113,9 +113,11 @@ def output_file(lang: str, docs_dir: Path = DOCS_DIR) -> Path:
     return page if lang == "zh" else page.with_name(page.stem + f".{lang}.md")
 
 
-def generate(glossary_file: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR
+def generate(glossary_file: Path | None = None, docs_dir: Path | None = None
              ) -> tuple[dict[Path, str], list[Problem]]:
     """{output file: expected content} for both languages, and the data file's problems."""
+    glossary_file = glossary_file or GLOSSARY_FILE
+    docs_dir = docs_dir or DOCS_DIR
     terms, problems = load_glossary(glossary_file, docs_dir)
     if problems:
         return {}, problems
