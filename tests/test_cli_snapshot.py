@@ -1,0 +1,148 @@
+"""The committed Docker CLI snapshot (data/docker-cli.json) and the help parser that writes it.
+
+* regenerate-and-diff: when the installed client has the snapshot's version, a fresh snapshot
+  must equal the committed one (CI installs that client, so it runs there);
+* the help parser on real help text saved under tests/fixtures/cli/help/;
+* the facts the site relies on are in the snapshot (commands, aliases, flag pairs, defaults).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import cli_snapshot
+from conftest import REPO_ROOT, require
+from kbtools.dockercli import Snapshot
+
+SNAPSHOT = REPO_ROOT / "data" / "docker-cli.json"
+HELP = REPO_ROOT / "tests" / "fixtures" / "cli" / "help"
+
+SITE_COMMANDS = [
+    "run", "create", "start", "stop", "restart", "ps", "container ls", "attach", "exec", "logs",
+    "kill", "pause", "unpause", "rm", "rmi", "image rm", "images", "image ls", "history",
+    "image history", "build", "commit", "pull", "inspect", "network ls", "network inspect",
+    "network create", "network rm", "info", "version", "wait", "top", "stats", "port",
+    "volume ls", "volume create", "volume rm", "system df",
+]
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict:
+    return json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def installed_version() -> str | None:
+    if shutil.which("docker") is None:
+        return None
+    result = subprocess.run(["docker", "--version"], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL)
+    return result.stdout.split()[2].rstrip(",") if result.returncode == 0 else None
+
+
+def test_regenerated_snapshot_equals_committed(committed):
+    version = installed_version()
+    require(version is not None, "the Docker CLI client",
+            "install docker-ce-cli " + committed["client_version"])
+    if version != committed["client_version"]:
+        pytest.skip(f"installed client is {version}, the snapshot is from "
+                    f"{committed['client_version']}: regenerate-and-diff needs the same version")
+    fresh = cli_snapshot.render(cli_snapshot.take_snapshot())
+    current = SNAPSHOT.read_text(encoding="utf-8")
+    assert fresh == current, ("data/docker-cli.json is out of date with the installed client; "
+                              "run: python scripts/cli_snapshot.py")
+
+
+def test_snapshot_is_sorted_and_deterministic(committed):
+    assert SNAPSHOT.read_text(encoding="utf-8") == cli_snapshot.render(committed)
+
+
+def test_help_parser_reads_wrapped_flags_and_defaults():
+    text = (HELP / "container-run.txt").read_text(encoding="utf-8")
+    usage, description, sections = cli_snapshot.split_sections(text)
+    assert usage == ["docker container run [OPTIONS] IMAGE [COMMAND] [ARG...]"]
+    assert description == "Create and run a new container from an image"
+    assert cli_snapshot.parse_aliases(sections["Aliases"]) == ["container run", "run"]
+    assert cli_snapshot.usage_stops_at_command(usage) == "image"
+    flags = cli_snapshot.parse_flags(sections["Options"], "/nonexistent")
+    attach = flags["attach"]
+    assert (attach["short"], attach["type"], attach["takes_value"]) == ("a", "list", True)
+    weight = flags["blkio-weight"]
+    # "Block IO (relative weight),\n between 10 and 1000, or 0 to\n disable (default 0)"
+    assert weight["description"] == "Block IO (relative weight), between 10 and 1000, or 0 to disable"
+    assert weight["default"] == "0" and weight["type"] == "uint16"
+    # "(default)" inside a description is prose, not a default value
+    assert flags["cgroupns"]["default"] is None
+    assert flags["cgroupns"]["description"].endswith("option on the daemon (default)")
+    assert flags["detach"]["type"] == "bool" and not flags["detach"]["takes_value"]
+
+
+def test_help_parser_keeps_prose_defaults_of_bool_flags():
+    text = (HELP / "container-ls.txt").read_text(encoding="utf-8")
+    _, _, sections = cli_snapshot.split_sections(text)
+    flags = cli_snapshot.parse_flags(sections["Options"], "/nonexistent")
+    assert flags["all"]["default"] is None           # "(default shows just running)" is prose
+    assert flags["all"]["description"] == "Show all containers (default shows just running)"
+    assert flags["last"]["default"] == "-1"
+    assert cli_snapshot.parse_aliases(sections["Aliases"]) == [
+        "container ls", "container list", "container ps", "ps"]
+
+
+def test_help_parser_optional_value_and_quoted_default():
+    lines = ['      --pull string     Pull image ("always", "missing", "never")',
+             '                        (default "missing")',
+             '      --progress[=auto] string   Set type of progress output',
+             '  -q, --quiet           Suppress output (default true)']
+    flags = cli_snapshot.parse_flags(lines, "/x")
+    assert flags["pull"]["default"] == "missing"
+    assert flags["progress"]["optional_value"] == "auto" and not flags["progress"]["takes_value"]
+    assert flags["quiet"]["default"] == "true" and flags["quiet"]["short"] == "q"
+
+
+def test_site_commands_and_aliases_are_in_the_snapshot(committed):
+    snapshot = Snapshot(committed)
+    missing = [name for name in SITE_COMMANDS if snapshot.command(name) is None]
+    assert not missing, f"not in the snapshot: {missing}"
+    ls = snapshot.command("container ls")
+    for alias in ("ps", "container list", "container ps"):
+        assert snapshot.command(alias) is ls
+    assert snapshot.command("rmi") is snapshot.command("image rm")
+    assert snapshot.command("pss") is None and snapshot.command("uppause") is None
+    assert "unpause" in committed["top_level"] and "network" in committed["top_level"]
+
+
+def test_flag_facts_the_pages_rely_on(committed):
+    snapshot = Snapshot(committed)
+    run = snapshot.command("run")
+    memory = run.flag("-m")
+    assert memory is run.flag("--memory") and memory.type == "bytes" and memory.takes_value
+    assert run.flag("-c").long == "cpu-shares"
+    assert run.flag("--memory-swappiness").default == "-1"
+    assert run.flag("--restart").default == "no"
+    assert run.flag("--device-write-bps") is not None
+    assert run.flag("--vm") is None and run.flag("--device-wirte-bps") is None
+    assert run.stop_after == "image" and snapshot.command("exec").stop_after == "container"
+    net = run.flag("--net")
+    assert net.hidden and net.replaced_by == "network"
+    assert snapshot.command("stop").flag("--time").replaced_by == "timeout"
+    assert committed["plugins"] == [], "a plugin changes the help of build; see cli_snapshot.py"
+
+
+def test_check_mode_reports_a_stale_snapshot(tmp_path, monkeypatch, committed):
+    # The comparison logic of --check, with the committed snapshot standing in for the client.
+    monkeypatch.setattr(cli_snapshot, "take_snapshot", lambda: committed)
+    target = tmp_path / "docker-cli.json"
+    target.write_text("{}\n", encoding="utf-8")
+    assert cli_snapshot.main(["--check", "--output", str(target)]) == 1
+    assert cli_snapshot.main(["--output", str(target)]) == 0
+    assert cli_snapshot.main(["--check", "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == SNAPSHOT.read_text(encoding="utf-8")
+
+
+def test_missing_client_is_a_clean_error(monkeypatch, capsys):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert cli_snapshot.main(["--check"]) == 2
+    assert "not installed" in capsys.readouterr().err
