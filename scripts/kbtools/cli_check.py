@@ -14,9 +14,12 @@ rule codes and their meaning are in ``RULES`` (listed in CONTRIBUTING.md). It ch
   paragraph above it must say whose options they are;
 * the zh and en versions of a page list the same options in their tables, in the same order.
 
-A line or block that shows a wrong command on purpose (a "do not type this" example) is exempted
-with ``<!-- cli-check: ignore="why" -->``: on its own line it covers the next code block or table,
-at the end of a text line it covers the inline code of that line.
+A wrong command shown on purpose is not reported when the page proves it is wrong: a command of a
+runnable example (``<!-- example -->``, not ``skip``) whose expected output holds the CLI's own
+error for it (``unknown flag: --device-wirte-bps``, ``unknown command: docker uppause``) — the
+example runner checks that output against a real engine. Anywhere else a "do not type this"
+command is exempted with ``<!-- cli-check: ignore="why" -->``: on its own line it covers the
+next code block or table, at the end of a text line it covers the inline code of that line.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from .dockercli import (HELP_FLAG, Command, Flag, Invocation, Issue, Snapshot,
                         looks_like_misspelt_docker, parse_line, _unknown_flag)
-from .pages import INLINE_CODE_RE, Page, Table, pair_pages
+from .pages import INLINE_CODE_RE, CodeBlock, Page, Table, console_steps, pair_pages
 from .paths import CLI_SNAPSHOT
 from .problems import Problem, display_path
 
@@ -234,7 +237,18 @@ class _PageChecker:
                             found.append((row.line, code, "inline"))
         return sorted(found)
 
+    def example_outputs(self) -> dict[int, str]:
+        """{line of a command: its expected output} for runnable (not skipped) examples."""
+        outputs: dict[int, str] = {}
+        for block in self.page.examples:
+            if block.lang != "console" or "skip" in block.marker.options:
+                continue
+            for command, output in console_steps(block):
+                outputs[command.line] = "\n".join(output)
+        return outputs
+
     def check_command_lines(self) -> None:
+        outputs = self.example_outputs()
         for line, text, source in self.command_texts():
             parsed = parse_line(text, self.snapshot, self.others)
             issues = parsed.issues + [issue for invocation in parsed.invocations
@@ -242,6 +256,8 @@ class _PageChecker:
             for issue in issues:
                 # Inline code may name an option without its value ("`docker run --restart`").
                 if source == "inline" and issue.kind == "missing-value":
+                    continue
+                if source == "console" and demonstrated(issue, outputs.get(line, "")):
                     continue
                 self.report_issue(line, issue, text)
 
@@ -394,6 +410,24 @@ class _PageChecker:
                         f"`{name}` options does not name `{name}`",
                         f"say that these are options of `{name}`, not of docker, right above "
                         "the table")
+
+
+def demonstrated(issue: Issue, output: str) -> bool:
+    """True when a runnable example's output shows the CLI's own error for this issue."""
+    if not output:
+        return False
+    name = issue.text
+    if issue.kind in {"unknown-flag", "other-program-flag"}:
+        if name.startswith("--"):
+            return f"unknown flag: {name.split('=')[0]}" in output
+        return any(f"unknown shorthand flag: '{char}' in -" in output for char in name[1:])
+    if issue.kind == "unknown-command":
+        return f"unknown command: {name}" in output or "is not a docker command" in output
+    if issue.kind == "missing-value":
+        return "flag needs an argument" in output
+    if issue.kind == "not-docker":
+        return f"{name}: command not found" in output or f"{name}: not found" in output
+    return False
 
 
 def _table_flag_lists(page: Page) -> list[tuple[Table, list[str]]]:
