@@ -180,8 +180,11 @@ def parse_flags(lines: list[str], config_dir: str) -> dict[str, dict]:
             }
             flags[match["long"]] = current
             parts = [match["desc"] or ""]
-        elif current is not None and line.strip():
-            parts.append(line.strip())
+        elif current is not None and line.strip() and line[:1].isspace():
+            parts.append(line.strip())          # a wrapped description line
+        elif current is not None:
+            finish()                            # blank or unindented line: section ends
+            current = None
     finish()
     return flags
 

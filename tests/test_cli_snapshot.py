@@ -128,6 +128,9 @@ def test_flag_facts_the_pages_rely_on(committed):
     net = run.flag("--net")
     assert net.hidden and net.replaced_by == "network"
     assert snapshot.command("stop").flag("--time").replaced_by == "timeout"
+    # the root help's closing "Run 'docker COMMAND --help'..." is not part of --version's text
+    assert snapshot.global_command.flag("-v").description == "Print version information and quit"
+    assert snapshot.global_command.flag("--host").short == "H"
     assert committed["plugins"] == [], "a plugin changes the help of build; see cli_snapshot.py"
 
 
