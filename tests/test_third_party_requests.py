@@ -1,0 +1,64 @@
+"""Nothing third-party is fetched: the site works offline and tells no one who reads it.
+
+Loads pages of both languages in Debian's Chromium (Playwright), opens the search (index +
+worker) and records every request the browser makes, including the search worker's. Any
+request that does not go to the local server (127.0.0.1) fails the test and is named.
+Known sources this guards against: Google Fonts (theme.font), the GitHub API call of the header's
+repository widget (overridden in overrides/partials/source.html), emoji/mermaid CDNs.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import require
+from kbtools.browser import chromium, find_chromium, playwright_available, serve_site
+
+pytestmark = pytest.mark.browser
+
+# A few pages of each language: the homes, the model page, pages with diagrams and code.
+PAGES = [
+    "", "resources/memory/", "images/layers/", "reference/glossary/",
+    "en/", "en/resources/memory/", "en/images/layers/", "en/reference/glossary/",
+]
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path):
+    require(find_chromium() is not None and playwright_available(),
+            "Chromium + Playwright", "apt-get install -y chromium (Playwright: pip install -r "
+            "requirements.txt; never 'playwright install')")
+    with serve_site(built_site) as base_url, chromium() as browser:
+        yield base_url, browser
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: "/" + path)
+def test_page_makes_no_third_party_request(site, path):
+    base_url, browser = site
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto(base_url + path, wait_until="networkidle")
+        # Open the search and run a query: that loads the index and starts the worker.
+        page.locator("input.md-search__input").click()
+        page.locator("input.md-search__input").fill("docker")
+        page.locator("input.md-search__input").press("End")
+        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+
+    assert any(url.endswith("search/search_index.json") for url in requests), (
+        f"the search index was never requested; recorded: {requests}")
+    third_party = sorted({url for url in requests if not is_local(url)})
+    assert not third_party, f"/{path} requested third-party URLs: {third_party}"
