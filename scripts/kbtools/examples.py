@@ -123,17 +123,29 @@ def _is_ellipsis(line: str) -> bool:
     return line.strip() == ELLIPSIS
 
 
+_ABSORB, _DELETE, _INSERT, _REPLACE = 6, 10, 10, 15
+_ALIGN_LIMIT = 1_000_000     # page lines x engine lines above which a rougher method is used
+
+
 def align(expected: list[str], actual: list[str]) -> list[tuple[str, int | None, int | None]]:
     """Cheapest alignment of page lines with engine lines.
 
     Operations: ``("equal", i, j)`` (same after normalising), ``("skip", i, j)`` (the ``...``
     line i absorbs actual line j), ``("ellipsis", i, None)`` (a ``...`` line, once),
-    ``("delete", i, None)`` (page line not printed), ``("insert", None, j)`` (printed line not
-    on the page). Only delete and insert cost; the outputs match when the cost is 0.
+    ``("replace", i, j)`` (page line i became actual line j), ``("delete", i, None)`` (page line
+    not printed), ``("insert", None, j)`` (printed line not on the page).
+
+    Costs: absorbing a line by ``...`` < delete = insert < replace < delete + insert. With
+    absorbing cheaper than inserting, an alignment using only equal/skip/ellipsis is the unique
+    cheapest one whenever it exists, so the outputs match exactly when the cheapest alignment
+    has no other operation. Absorbing is not free, so --update writes a changed line next to a
+    ``...`` instead of letting the ``...`` swallow it.
     """
     norm_e = [normalise_line(x) for x in expected]
     norm_a = [normalise_line(x) for x in actual]
     n, m = len(expected), len(actual)
+    if n * m > _ALIGN_LIMIT:
+        return _rough_align(norm_e, norm_a)
     inf = float("inf")
     # cost[i][j]: cheapest cost of matching expected[i:] with actual[j:]
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -145,24 +157,26 @@ def align(expected: list[str], actual: list[str]) -> list[tuple[str, int | None,
                 continue
             best, how = inf, ""
             if i < n and _is_ellipsis(expected[i]):
-                if j < m and cost[i][j + 1] < best:
-                    best, how = cost[i][j + 1], "skip"
+                if j < m and cost[i][j + 1] + _ABSORB < best:
+                    best, how = cost[i][j + 1] + _ABSORB, "skip"
                 if cost[i + 1][j] < best:
                     best, how = cost[i + 1][j], "ellipsis"
             else:
                 if i < n and j < m and norm_e[i] == norm_a[j] and cost[i + 1][j + 1] < best:
                     best, how = cost[i + 1][j + 1], "equal"
-                if i < n and cost[i + 1][j] + 1 < best:
-                    best, how = cost[i + 1][j] + 1, "delete"
-            if j < m and cost[i][j + 1] + 1 < best:
-                best, how = cost[i][j + 1] + 1, "insert"
+                if i < n and j < m and cost[i + 1][j + 1] + _REPLACE < best:
+                    best, how = cost[i + 1][j + 1] + _REPLACE, "replace"
+                if i < n and cost[i + 1][j] + _DELETE < best:
+                    best, how = cost[i + 1][j] + _DELETE, "delete"
+            if j < m and cost[i][j + 1] + _INSERT < best:
+                best, how = cost[i][j + 1] + _INSERT, "insert"
             cost[i][j], choice[i][j] = best, how
     ops: list[tuple[str, int | None, int | None]] = []
     i = j = 0
     while i < n or j < m:
         how = choice[i][j]
-        if how == "equal":
-            ops.append(("equal", i, j)); i += 1; j += 1
+        if how in ("equal", "replace"):
+            ops.append((how, i, j)); i += 1; j += 1
         elif how == "skip":
             ops.append(("skip", i, j)); j += 1
         elif how == "ellipsis":
@@ -174,9 +188,28 @@ def align(expected: list[str], actual: list[str]) -> list[tuple[str, int | None,
     return ops
 
 
+def _rough_align(norm_e: list[str], norm_a: list[str]) -> list[tuple[str, int | None, int | None]]:
+    """Alignment of very long outputs with difflib (``...`` lines only as deletions)."""
+    ops: list[tuple[str, int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(None, norm_e, norm_a, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.extend(("equal", i1 + k, j1 + k) for k in range(i2 - i1))
+        else:
+            ops.extend(("delete", i, None) for i in range(i1, i2))
+            ops.extend(("insert", None, j) for j in range(j1, j2))
+    return ops
+
+
 def outputs_match(expected: list[str], actual: list[str]) -> bool:
     """True when the engine's output matches the page's (normalised, ``...`` = any lines)."""
     expected, actual = _trim(expected), _trim(actual)
+    if len(expected) * len(actual) > _ALIGN_LIMIT:
+        any_lines = r"(?:[^\n]*\n)*?"
+        pattern = "".join(any_lines if _is_ellipsis(line) else re.escape(normalise_line(line)) + "\n"
+                          for line in expected)
+        text = "".join(normalise_line(line) + "\n" for line in actual)
+        return re.fullmatch(pattern, text) is not None
     return all(op in ("equal", "skip", "ellipsis") for op, _, _ in align(expected, actual))
 
 
@@ -188,7 +221,7 @@ def merged_output(expected: list[str], actual: list[str]) -> list[str]:
     for op, i, j in align(expected, actual):
         if op == "equal" or op == "ellipsis":
             merged.append(expected[i])
-        elif op == "insert":
+        elif op in ("insert", "replace"):
             merged.append(actual[j])
         # "skip" lines are absorbed by a kept "...", "delete" lines are dropped
     return merged
@@ -210,6 +243,9 @@ def output_diff(expected: list[str], actual: list[str], page_label: str,
             last_skip_of = i
         elif op == "delete":
             rows.append(("-", expected[i]))
+        elif op == "replace":
+            rows.append(("-", expected[i]))
+            rows.append(("+", actual[j]))
         else:
             rows.append(("+", actual[j]))
     changed = [k for k, (mark, _) in enumerate(rows) if mark != " "]
