@@ -85,6 +85,8 @@ FLAG_CELL_RE = re.compile(r"^\s*`?-{1,2}[A-Za-z0-9?]")
 SEPARATORS_RE = re.compile(r"^[\s,，、/]*$")
 DEFAULT_HEADERS = re.compile(r"默认|default", re.I)
 MAX_SHOWN = 90
+#: The generated flag index lists hidden and deprecated options on purpose (marked as such).
+GENERATED_INDEX = "reference/flags"
 
 
 @dataclass
@@ -254,8 +256,9 @@ class _PageChecker:
             issues = parsed.issues + [issue for invocation in parsed.invocations
                                       for issue in invocation.issues]
             for issue in issues:
-                # Inline code may name an option without its value ("`docker run --restart`").
-                if source == "inline" and issue.kind == "missing-value":
+                # Inline code may name an option without its value ("`docker run --restart`")
+                # or mention a plugin command in prose.
+                if source == "inline" and issue.kind in {"missing-value", "plugin"}:
                     continue
                 if source == "console" and demonstrated(issue, outputs.get(line, "")):
                     continue
@@ -342,7 +345,7 @@ class _PageChecker:
                                 f"(flag table)", hint)
                     continue
                 flags.append(flag)
-                if flag.hidden or flag.deprecated:
+                if (flag.hidden or flag.deprecated) and self.page.key != GENERATED_INDEX:
                     better = f"`--{flag.replaced_by}`" if flag.replaced_by else "the current option"
                     self.report(row.line, "KB318", f"`{name}` is a "
                                 f"{'hidden' if flag.hidden else 'deprecated'} option of `{shown}`",

@@ -36,7 +36,9 @@ NOT_MISSPELLINGS = {"docker", "dockerd", "docked", "docket", "locker", "rocker",
 #: CLI plugins the snapshot cannot describe (not part of the client package).
 KNOWN_PLUGINS = {"buildx", "compose", "scout", "init", "debug", "sbom", "scan", "model",
                  "ai", "offload", "mcp", "desktop", "extension"}
-PLACEHOLDER_RE = re.compile(r"(?<![\w<>$])<(?P<name>[A-Za-z][^<>\s]*)>(?![\w<>])")
+PLACEHOLDER_RE = re.compile(r"(?<![\w<>$])<(?P<name>[^<>\s&|;=-][^<>\s]*)>(?![\w<>])")
+#: A command word that stands for any command in usage-style text (`docker <command> --help`).
+COMMAND_PLACEHOLDER_RE = re.compile(r"^(<[^<>]+>|[A-Z][A-Z_]*|\[[A-Z_]+\]|\.\.\.|…)$")
 SEPARATOR_CHARS = set("|;&()")
 
 
@@ -463,6 +465,9 @@ def parse_invocation(words: list[str], snapshot: Snapshot,
     path = ""
     while index < len(words):
         word = words[index]
+        if COMMAND_PLACEHOLDER_RE.match(word):     # `docker <command> --help`, `docker COMMAND`
+            invocation.typed = f"{path} {word}".strip()
+            return invocation
         candidate = f"{path} {word}".strip()
         if candidate in snapshot.aliases or candidate in snapshot.commands or \
                 (not path and word == "help"):
