@@ -14,7 +14,10 @@ The help output depends on the environment, so the script pins it:
   API). Without one it lists every flag of the client, which is what we want;
 * ``DOCKER_CONFIG`` is an empty temporary folder (no user config, no context); its path is written
   as ``~/.docker`` in defaults;
-* stdin is not a terminal, so help text is wrapped at 80 columns (descriptions are unwrapped here).
+* stdin is not a terminal, so help text is wrapped at 80 columns (descriptions are unwrapped here);
+* ``DOCKER_BUILDKIT=0`` keeps ``docker build --help`` the client's own builder even where the
+  buildx plugin is installed, and plugin commands (``compose*`` in ``docker --help``) are left
+  out, so the snapshot does not depend on which plugins a machine has.
 
 Flags the CLI never prints (pflag hidden flags such as ``docker run --net``) are found by probing
 the names in HIDDEN_FLAG_CANDIDATES: ``docker CMD --NAME=0 --help`` fails with "unknown flag" when
@@ -70,6 +73,7 @@ def docker_env(config_dir: str) -> dict[str, str]:
         "DOCKER_HOST": "unix:///nonexistent/cli-snapshot/docker.sock",
         "DOCKER_CONFIG": config_dir,
         "DOCKER_CLI_HINTS": "false",
+        "DOCKER_BUILDKIT": "0",
         "LC_ALL": "C",
     })
     return env
@@ -297,9 +301,8 @@ def take_snapshot() -> dict:
             "generated_by": "python scripts/cli_snapshot.py",
             "environment": "no engine reachable (every client flag listed), empty DOCKER_CONFIG, "
                            "help read with 'docker <command> --help'",
-            "plugins": plugins,
             "global_flags": root["flags"],
-            "top_level": sorted(name for name in root["subcommands"]),
+            "top_level": sorted(name for name in root["subcommands"] if name not in plugins),
             "aliases": dict(sorted(aliases.items())),
             "commands": dict(sorted(canonical_commands.items())),
         }

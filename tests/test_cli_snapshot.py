@@ -131,7 +131,7 @@ def test_flag_facts_the_pages_rely_on(committed):
     # the root help's closing "Run 'docker COMMAND --help'..." is not part of --version's text
     assert snapshot.global_command.flag("-v").description == "Print version information and quit"
     assert snapshot.global_command.flag("--host").short == "H"
-    assert committed["plugins"] == [], "a plugin changes the help of build; see cli_snapshot.py"
+    assert "plugins" not in committed       # plugins differ between machines; never recorded
 
 
 def test_check_mode_reports_a_stale_snapshot(tmp_path, monkeypatch, committed):
