@@ -129,6 +129,7 @@ def test_misspellings_get_suggestions(snapshot):
     assert cmd.issues[0].hint == "did you mean `docker unpause`?"
     [typo] = parse_line("dcoker logs web", snapshot).invocations
     assert [i.kind for i in typo.issues] == ["not-docker"] and typo.typed == "logs"
+    assert typo.issues[0].hint == "did you mean `docker logs`?"
     assert parse_line("dockerd --debug", snapshot).invocations == []
 
 

@@ -325,9 +325,10 @@ def parse_line(text: str, snapshot: Snapshot | None = None,
             invocation = parse_invocation(["docker", *words[1:]], snapshot, other_programs)
             invocation.words = list(words)
             invocation.prefix = words[0]
+            meant = " ".join(["docker", *([invocation.typed] if invocation.command else [])])
             invocation.issues.insert(0, Issue("not-docker", words[0],
                                               f"`{words[0]}` is not a command",
-                                              "did you mean `docker`?"))
+                                              f"did you mean `{meant}`?"))
             invocations.append(invocation)
     return ParsedLine(invocations, [])
 
