@@ -54,8 +54,9 @@ def select_pages(arguments: list[str]):
 def write_verified_engine(path: Path = VERIFIED_ENGINE) -> dict:
     data = engine_versions()
     data["verified_on"] = datetime.date.today().isoformat()
-    path.write_text("# Written by scripts/run_examples.py --update: the Docker Engine the examples'\n"
-                    "# output was last taken from. The site shows it on every page with examples.\n"
+    path.write_text("# Written by scripts/run_examples.py --update: the Docker Engine the "
+                    "examples'\n# output was last taken from. The site shows it on every page "
+                    "with examples.\n"
                     + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return data
 

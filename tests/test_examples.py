@@ -232,8 +232,9 @@ $ docker run --rm --blkio-weight 300 busybox true
 
 def test_identical_examples_pass(tmp_path):
     zh = parse_page(write_page(tmp_path, "a/p.md", ZH_BODY), tmp_path)
-    en = parse_page(write_page(tmp_path, "a/p.en.md", ZH_BODY.replace(
-        "## 例子 {#ex}", "## Example {#ex}").replace("这里不能运行", "cannot run here")), tmp_path)
+    en_body = ZH_BODY.replace("## 例子 {#ex}", "## Example {#ex}").replace("这里不能运行",
+                                                                          "cannot run here")
+    en = parse_page(write_page(tmp_path, "a/p.en.md", en_body), tmp_path)
     assert compare_examples(zh, en) == []
 
 
@@ -277,7 +278,7 @@ def test_update_rewrites_both_languages(tmp_path):
     block = zh.examples[0]
     (run_cmd, run_shown), (ps_cmd, ps_shown) = console_steps(block)
     run = PageRun("a/p", zh, en, outcomes=[ExampleOutcome(block, "ran", steps=[
-        StepResult(run_cmd, run_shown, ["0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"], 0.1),
+        StepResult(run_cmd, run_shown, ["0123456789abcdef" * 4], 0.1),
         StepResult(ps_cmd, ps_shown, ["demo Up 2 seconds", "other line"], 0.1)])])
     changed = update_pages(run)
     assert changed == [zh.path, en.path]
@@ -342,7 +343,8 @@ class _ExamplesSummary:
 
     def pytest_terminal_summary(self, terminalreporter):
         terminalreporter.section("runnable examples")
-        terminalreporter.write_line(self.report.summary())
+        for line in self.report.summary().splitlines():
+            terminalreporter.write_line(line)
 
 
 def _need_engine():

@@ -206,8 +206,8 @@ def outputs_match(expected: list[str], actual: list[str]) -> bool:
     expected, actual = _trim(expected), _trim(actual)
     if len(expected) * len(actual) > _ALIGN_LIMIT:
         any_lines = r"(?:[^\n]*\n)*?"
-        pattern = "".join(any_lines if _is_ellipsis(line) else re.escape(normalise_line(line)) + "\n"
-                          for line in expected)
+        pattern = "".join(any_lines if _is_ellipsis(line)
+                          else re.escape(normalise_line(line)) + "\n" for line in expected)
         text = "".join(normalise_line(line) + "\n" for line in actual)
         return re.fullmatch(pattern, text) is not None
     return all(op in ("equal", "skip", "ellipsis") for op, _, _ in align(expected, actual))
@@ -371,7 +371,8 @@ _CANONICAL = {
     ("network", "create"): "network create",
     ("volume", "create"): "volume create",
 }
-_HELP_FLAG_RE = re.compile(r"^\s+(?:-(?P<short>\w), )?--(?P<long>[\w-]+)(?P<type> \w+)?(?:\s{2,}|$)")
+_HELP_FLAG_RE = re.compile(r"^\s+(?:-(?P<short>\w), )?--(?P<long>[\w-]+)(?P<type> \w+)?"
+                           r"(?:\s{2,}|$)")
 # used when `docker <cmd> --help` cannot be read (no client installed)
 _FALLBACK_BOOL_FLAGS = {
     "run": {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "--rm", "--privileged",
@@ -699,7 +700,8 @@ def _owned_image(docker: str, run_id: str, state: list[dict], tag: str) -> bool 
     recorded_tags = {canonical_image(e["tag"]) for e in state if "tag" in e}
     recorded_images = {e["image"] for e in state if "image" in e}
     short = image_id.removeprefix("sha256:")
-    return canonical_image(tag) in recorded_tags or any(short.startswith(i) for i in recorded_images)
+    return canonical_image(tag) in recorded_tags or \
+        any(short.startswith(image) for image in recorded_images)
 
 
 def shim_main(argv: list[str]) -> int:
@@ -734,7 +736,8 @@ def shim_main(argv: list[str]) -> int:
         if (json.loads(labels) or {}).get(RUN_LABEL) != run_id:
             continue
         for mount in json.loads(mounts) or []:
-            if mount.get("Type") == "volume" and re.fullmatch(r"[0-9a-f]{64}", mount.get("Name", "")):
+            anonymous = re.fullmatch(r"[0-9a-f]{64}", mount.get("Name", ""))
+            if mount.get("Type") == "volume" and anonymous:
                 _record(state, volume=mount["Name"])
     if plan.kind == "build":
         return _run_build(docker, plan, state)
@@ -750,7 +753,7 @@ def _run_build(docker: str, plan: DockerPlan, state: str) -> int:
     buffer = b""
     assert process.stdout is not None
     while True:
-        chunk = process.stdout.read1(65536) if hasattr(process.stdout, "read1") else process.stdout.read(65536)
+        chunk = process.stdout.read1(65536)
         if not chunk:
             break
         sys.stdout.buffer.write(chunk)
@@ -789,7 +792,8 @@ def compare_examples(zh: Page, en: Page) -> list[Problem]:
             problems.append(Problem(zh.display, zb.marker.line, "KB503",
                                     f"example {index} has other options or language than in "
                                     f"{en.display}:{eb.marker.line} "
-                                    f"('{zb.marker.args}' {zb.lang} vs '{eb.marker.args}' {eb.lang})",
+                                    f"('{zb.marker.args}' {zb.lang} vs "
+                                    f"'{eb.marker.args}' {eb.lang})",
                                     hint))
             continue
         if zb.lines != eb.lines:
@@ -898,16 +902,15 @@ class RunReport:
         return [(run.page, o) for run in self.runs for o in run.skipped]
 
     def summary(self) -> str:
+        """``N examples ran (C commands, P pages), M skipped, K problems``, then one line per
+        skipped example with its reason."""
         pages = sum(1 for run in self.runs if run.outcomes)
-        text = (f"{self.ran} examples ran ({self.commands} commands, {pages} pages), "
-                f"{len(self.skipped)} skipped")
-        if self.skipped:
-            reasons = "; ".join(f"{page.display}:{o.block.marker.line}: {o.reason}"
-                                for page, o in self.skipped)
-            text += f" ({reasons})"
         failed = len(self.all_problems)
-        text += f", {failed} problem{'s' if failed != 1 else ''}"
-        return text
+        lines = [f"{self.ran} examples ran ({self.commands} commands, {pages} pages), "
+                 f"{len(self.skipped)} skipped, {failed} problem{'s' if failed != 1 else ''}"]
+        lines += [f"  skipped {page.display}:{o.block.marker.line}: {o.reason}"
+                  for page, o in self.skipped]
+        return "\n".join(lines)
 
 
 def engine_answers(docker: str = "docker") -> bool:
@@ -1045,7 +1048,8 @@ class ExampleRunner:
             if PurePosixPath(name).is_absolute() or workdir.resolve() not in target.parents:
                 problems.append(Problem(page.display, block.marker.line, "KB505",
                                         f"file={name} must be a relative path inside the "
-                                        "working folder", "use a name like Dockerfile or app/run.sh"))
+                                        "working folder",
+                                        "use a name like Dockerfile or app/run.sh"))
                 return ExampleOutcome(block, "not run", "bad file name")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(block.text + "\n", encoding="utf-8")
@@ -1231,7 +1235,8 @@ class ExampleRunner:
             return self._exists("image", entry["tag"]) and \
                 _owned_image(self.docker, self.run_id, [entry], entry["tag"]) is True
         if "image" in entry:
-            result = self._docker("image", "inspect", "--format", "{{len .RepoTags}}", entry["image"])
+            result = self._docker("image", "inspect", "--format", "{{len .RepoTags}}",
+                                  entry["image"])
             return result.returncode == 0 and result.stdout.strip() == "0"
         if "volume" in entry:
             return self._exists("volume", entry["volume"])
@@ -1240,12 +1245,14 @@ class ExampleRunner:
     def leftovers(self) -> list[str]:
         """Everything this run created that is still on the engine (should be empty)."""
         left = [f"{kind[:-1]} {name}" for kind, names in self.labelled().items() for name in names]
-        left += [f"recorded {json.dumps(e)}" for e in read_state(self.state) if self._still_there(e)]
+        left += [f"recorded {json.dumps(entry)}" for entry in read_state(self.state)
+                 if self._still_there(entry)]
         return left
 
     def leftover_problems(self) -> list[Problem]:
         return [Problem("(engine)", 0, "KB508", f"left behind by run {self.run_id}: {item}",
-                        "the runner's cleanup missed it: report a bug") for item in self.leftovers()]
+                        "the runner's cleanup missed it: report a bug")
+                for item in self.leftovers()]
 
 
 def _kill_group(pid: int) -> None:
