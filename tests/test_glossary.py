@@ -98,6 +98,15 @@ def test_bad_glossary_entries_are_reported_with_file_and_line(tmp_path):
                          line) for line in shown), shown
 
 
+def test_an_anchor_must_be_a_heading_id_of_the_page(tmp_path):
+    path = write_glossary(tmp_path, SMALL.replace("  page: resources/memory.md\n",
+                                                  "  page: resources/memory.md\n"
+                                                  "  anchor: no-such-heading\n"))
+    _terms, problems = load_glossary(path)
+    assert [(p.rule, p.line) for p in problems] == [("KB604", 13), ("KB604", 13)], problems
+    assert "docs/resources/memory.en.md" in str(problems[1])
+
+
 def test_invalid_yaml_is_a_problem_not_a_traceback(tmp_path):
     path = write_glossary(tmp_path, "- id: x\n  en: a: b\n")
     terms, problems = load_glossary(path)
@@ -186,6 +195,14 @@ def test_terms_in_code_links_headings_and_abbr_are_untouched(tmp_path):
     assert out == html.replace("<p>An image.</p>",
                                '<p>An <abbr title="A read-only template (Chinese: 镜像)">'
                                'image</abbr>.</p>')
+
+
+def test_hook_notes_and_marked_blocks_get_no_tooltips(tmp_path):
+    path = write_glossary(tmp_path, SMALL)
+    html = ('<p class="kb-note kb-note--verified">image</p>'
+            '<div class="kb-no-tooltips"><p>image</p></div><p>image</p>')
+    out = add_tooltips(html, "en", path)
+    assert out.count("<abbr") == 1 and out.endswith('">image</abbr></p>')
 
 
 def test_english_whole_words_plural_and_case(tmp_path):

@@ -72,9 +72,10 @@ def _construct_mapping(loader, node, deep=False):
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_glossary(path: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR
+def load_glossary(path: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR, check_pages: bool = True
                   ) -> tuple[list[Term], list[Problem]]:
-    """All terms of the glossary file and the problems found in it (empty list: file is fine)."""
+    """All terms of the glossary file and the problems found in it (empty list: file is fine).
+    ``check_pages=False`` skips reading the explaining pages (the tooltips do not need them)."""
     shown = display_path(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
@@ -152,13 +153,25 @@ def load_glossary(path: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR
         term = Term(term_id, {lang: entry[lang].strip() for lang in LANGUAGES},
                     {lang: " ".join(entry[f"{lang}_definition"].split()) for lang in LANGUAGES},
                     page, anchor, also, line)
-        for lang in LANGUAGES:
-            if not term.page_file(lang, docs_dir).is_file():
+        for lang in LANGUAGES if check_pages else ():
+            source = term.page_file(lang, docs_dir)
+            if not source.is_file():
                 problems.append(Problem(shown, line, "KB607", f"page '{page}' of '{term_id}' has "
-                                        f"no {lang} file {display_path(term.page_file(lang, docs_dir))}",
+                                        f"no {lang} file {display_path(source)}",
                                         "point 'page' at an existing page of both languages"))
+            elif anchor and anchor not in _heading_ids(source, docs_dir):
+                problems.append(Problem(shown, line, "KB604", f"anchor '{anchor}' of '{term_id}' "
+                                        f"is not a heading id of {display_path(source)}",
+                                        "use an id from a '## ... {#id}' heading of that page, "
+                                        "or drop 'anchor'"))
         terms.append(term)
     return terms, problems
+
+
+def _heading_ids(source: Path, docs_dir: Path) -> set[str]:
+    from .pages import parse_page   # imported here: pages.py is only needed for this check
+
+    return {heading.id for heading in parse_page(source, docs_dir).headings if heading.id}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,6 +182,9 @@ def load_glossary(path: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR
 SKIP_ELEMENTS = frozenset({"code", "pre", "kbd", "samp", "a", "abbr", "h1", "h2", "h3", "h4", "h5",
                            "h6", "button", "svg", "math", "textarea", "select", "option", "label",
                            "title", "dt"})
+#: Elements with one of these classes never get tooltips either: the hook's notes ("verified on
+#: Docker Engine ...") and anything a page marks with class="kb-no-tooltips".
+SKIP_CLASSES_RE = re.compile(r"""\bclass\s*=\s*["'][^"']*\b(?:kb-note|kb-no-tooltips)\b""", re.I)
 RAW_TEXT_ELEMENTS = ("script", "style")
 VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                            "meta", "param", "source", "track", "wbr"})
@@ -219,7 +235,7 @@ def _tooltip_title(term: Term, lang: str) -> str:
 @lru_cache(maxsize=8)
 def _matcher(lang: str, path: str, mtime: float) -> _Matcher | None:
     """Compiled matcher of one language; the glossary's mtime in the key reloads it after edits."""
-    terms, _problems = load_glossary(Path(path))
+    terms, _problems = load_glossary(Path(path), check_pages=False)
     forms = [(form, term.id) for term in terms for form in term.forms(lang)]
     if not forms:
         return None
@@ -273,8 +289,8 @@ def add_tooltips(html: str, lang: str, glossary_file: Path = GLOSSARY_FILE) -> s
     if matcher is None:
         return html
     out: list[str] = []
-    stack: list[str] = []          # open elements
-    skipping = 0                   # how many open elements are in SKIP_ELEMENTS
+    stack: list[tuple[str, bool]] = []   # open elements: (name, skips its text)
+    skipping = 0                         # how many open elements skip their text
     used: set[str] = set()
     position = 0
     length = len(html)
@@ -293,11 +309,10 @@ def add_tooltips(html: str, lang: str, glossary_file: Path = GLOSSARY_FILE) -> s
         if not name:
             continue
         if match.group("close"):
-            if name in stack:
+            if any(open_name == name for open_name, _ in stack):
                 while stack:
-                    popped = stack.pop()
-                    if popped in SKIP_ELEMENTS:
-                        skipping -= 1
+                    popped, skips = stack.pop()
+                    skipping -= skips
                     if popped == name:
                         break
             continue
@@ -309,9 +324,9 @@ def add_tooltips(html: str, lang: str, glossary_file: Path = GLOSSARY_FILE) -> s
             continue
         if name in VOID_ELEMENTS or token.endswith("/>"):
             continue
-        stack.append(name)
-        if name in SKIP_ELEMENTS:
-            skipping += 1
+        skips = name in SKIP_ELEMENTS or bool(SKIP_CLASSES_RE.search(token))
+        stack.append((name, skips))
+        skipping += skips
     return "".join(out)
 
 
