@@ -3,9 +3,13 @@
 
 Each known image has a recipe folder under scripts/images/ (a Dockerfile) plus the static
 binaries it needs from Debian packages; ``busybox:latest`` is an empty image (FROM scratch) with
-the static busybox of the ``busybox-static`` package and its applet links. Built images carry
-the label ``org.docker-basics-kb.fixture=true``. An image whose tag already exists is left alone
-(never overwritten or removed), whoever made it.
+the static busybox of the ``busybox-static`` package and its applet links. An image whose tag
+already exists is left alone (never overwritten or removed), whoever made it; the script removes
+nothing.
+
+The images carry no label: with the engine's builder a label is one more step, and so one more
+line in ``docker history``, which pages show for images built FROM busybox. The recipe is kept
+step for step so that an image built here prints the same history on every machine.
 
 The script also reads every page (kbtools.pages) and lists the images that ``docker run`` /
 ``docker create`` and Dockerfile ``FROM`` lines use: an image an example needs that has no recipe
@@ -27,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kbtools.examples import (FIXTURE_LABEL, canonical_image, dockerfile_bases,  # noqa: E402
-                              engine_answers, image_present, images_made, images_run)
+from kbtools.examples import (canonical_image, dockerfile_bases, engine_answers,  # noqa: E402
+                              image_present, images_made, images_run)
 from kbtools.pages import Page, block_commands, load_pages  # noqa: E402
 from kbtools.problems import Problem  # noqa: E402
 
@@ -118,10 +122,12 @@ def unknown_image_problems(uses: list[ImageUse]) -> list[Problem]:
     return problems
 
 
-def build_image(tag: str, docker: str = "docker") -> str:
-    """Build one image from its recipe; returns a one-line result. Never replaces a tag."""
-    if image_present(tag, docker):
-        return f"{tag}: exists, left alone"
+def build_image(tag: str, docker: str = "docker", as_tag: str | None = None) -> str:
+    """Build the recipe of ``tag`` (tagged ``as_tag`` when given); returns a one-line result.
+    Never replaces a tag that exists."""
+    target = as_tag or tag
+    if image_present(target, docker):
+        return f"{target}: exists, left alone"
     recipe, binaries = RECIPES[tag]
     with tempfile.TemporaryDirectory(prefix="kb-image-") as folder:
         context = Path(folder)
@@ -131,11 +137,11 @@ def build_image(tag: str, docker: str = "docker") -> str:
                 raise RuntimeError(f"{tag}: {source} is missing or not statically linked; "
                                    "install it with: apt-get install -y busybox-static")
             shutil.copy2(source, context / name)
-        result = subprocess.run([docker, "build", "--label", f"{FIXTURE_LABEL}=true", "-t", tag,
-                                 str(context)], capture_output=True, text=True)
+        result = subprocess.run([docker, "build", "-t", target, str(context)],
+                                capture_output=True, text=True)
         if result.returncode != 0:
-            raise RuntimeError(f"{tag}: docker build failed:\n{result.stdout}{result.stderr}")
-    return f"{tag}: built"
+            raise RuntimeError(f"{target}: docker build failed:\n{result.stdout}{result.stderr}")
+    return f"{target}: built"
 
 
 def ensure_images(tags: list[str] | None = None, docker: str = "docker") -> list[str]:

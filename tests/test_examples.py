@@ -401,6 +401,25 @@ def _exists(kind, name):
 
 
 @pytest.mark.engine
+def test_the_busybox_recipe_gives_the_history_pages_show(engine_images):
+    """busybox:latest on this engine and one built from the recipe (as in CI) print the same
+    `docker history`, which pages show under the layers of images built FROM busybox."""
+    probe = "kbt-busybox-recipe:probe"
+    assert not _exists("image", probe)
+    try:
+        assert build_images.build_image("busybox:latest", as_tag=probe) == f"{probe}: built"
+        history = {}
+        for image in ("busybox:latest", probe):
+            history[image] = subprocess.run(
+                ["docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Size}}", image],
+                capture_output=True, text=True, check=True).stdout.splitlines()
+        assert history[probe] == history["busybox:latest"] and len(history[probe]) == 3
+    finally:
+        subprocess.run(["docker", "rmi", probe], capture_output=True)
+    assert not _exists("image", probe)
+
+
+@pytest.mark.engine
 def test_a_wrong_output_names_page_line_command_and_difference(engine_images, tmp_path):
     page, result, left = _run_fixture(tmp_path, """
     <!-- example -->

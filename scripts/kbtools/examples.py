@@ -57,7 +57,6 @@ if TYPE_CHECKING:  # the docker wrapper imports this module on every call: keep 
     from .pages import CodeBlock, CommandLine, Page
 
 RUN_LABEL = "org.docker-basics-kb.run"
-FIXTURE_LABEL = "org.docker-basics-kb.fixture"
 ELLIPSIS = "..."
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_TTY_WAIT = 2.0
