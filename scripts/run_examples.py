@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import shutil
 import sys
 from pathlib import Path
 
@@ -51,8 +52,9 @@ def select_pages(arguments: list[str]):
     return [page for page in pages if page.key in wanted], unknown
 
 
-def write_verified_engine(path: Path = VERIFIED_ENGINE) -> dict:
-    data = engine_versions()
+def write_verified_engine(path: Path = VERIFIED_ENGINE, docker: str = "docker") -> dict:
+    """Record the engine and client versions the pages' output comes from."""
+    data = engine_versions(docker)
     data["verified_on"] = datetime.date.today().isoformat()
     path.write_text("# Written by scripts/run_examples.py --update: the Docker Engine the "
                     "examples'\n# output was last taken from. The site shows it on every page "
@@ -68,29 +70,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the engine's output into both language files of each page")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds per command (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--docker", default=shutil.which("docker") or "docker",
+                        help="the docker client the examples call (default: first on PATH)")
     args = parser.parse_args(argv)
 
     pages, unknown = select_pages(args.pages)
     if unknown:
         print(f"run_examples: no such page: {', '.join(unknown)} (give files under docs/)")
         return 2
-    if not engine_answers():
+    if not engine_answers(args.docker):
         print("run_examples: no Docker Engine answers; run scripts/start-engine.sh as root")
         return 2
     try:
-        for line in ensure_images():
+        for line in ensure_images(docker=args.docker):
             print(line)
     except RuntimeError as error:
         print(f"run_examples: {error}")
         return 2
 
-    with ExampleRunner(timeout=args.timeout) as runner:
+    with ExampleRunner(timeout=args.timeout, docker=args.docker) as runner:
         report = runner.run_pages(pages)
         if args.update:
             for run in report.runs:
                 for path in update_pages(run):
                     print(f"updated {display_path(path)}")
-            data = write_verified_engine()
+            data = write_verified_engine(docker=args.docker)
             print(f"wrote {display_path(VERIFIED_ENGINE)}: Docker Engine {data['engine_version']}"
                   f", client {data['client_version']}, {data['verified_on']}")
     for problem in report.all_problems:

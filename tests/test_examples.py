@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import require
 from kbtools import examples as ex
@@ -22,6 +23,7 @@ from kbtools.examples import (ExampleOutcome, ExampleRunner, PageRun, StepResult
                               outputs_match, parse_keys, plan_docker_call, render_terminal,
                               split_options, update_pages)
 from kbtools.pages import console_steps, load_pages, parse_page
+from kbtools.paths import VERIFIED_ENGINE
 
 import build_images
 
@@ -368,11 +370,27 @@ def examples_run(engine_images, request):
         yield runner, report
 
 
+def _versions_note() -> str:
+    """Which engine/client ran, and which ones the pages' output was taken from."""
+    now = ex.engine_versions()
+    try:
+        recorded = yaml.safe_load(VERIFIED_ENGINE.read_text(encoding="utf-8")) or {}
+    except OSError:
+        recorded = {}
+    note = (f"this run: engine {now['engine_version']}, client {now['client_version']}; pages "
+            f"verified on engine {recorded.get('engine_version')}, client "
+            f"{recorded.get('client_version')} ({VERIFIED_ENGINE.name})")
+    if recorded and recorded.get("client_version") != now["client_version"]:
+        note += " -- a different client prints some messages differently"
+    return note
+
+
 @pytest.mark.engine
 def test_every_example_matches_the_engine(examples_run):
     _, report = examples_run
     problems = [p for p in report.all_problems if p.rule != "KB508"]
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(map(str, problems))
+    assert not problems, (f"{len(problems)} problems ({_versions_note()}):\n"
+                          + "\n".join(map(str, problems)))
 
 
 @pytest.mark.engine
