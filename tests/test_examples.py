@@ -176,8 +176,12 @@ def test_prune_is_refused_and_tags_and_volumes_are_found():
                              "--mount", "type=volume,source=m1,target=/m", "--mount",
                              "type=bind,src=/etc,dst=/e", "busybox"], "r1")
     assert plan.named_volumes == ["data", "m1"]
-    assert plan_docker_call(["rm", "-f", "a", "b"], "r1").removed_containers == ["a", "b"]
-    assert plan_docker_call(["rm", "-fv", "a"], "r1").removed_containers == []
+    plan = plan_docker_call(["rm", "-f", "a", "b"], "r1")
+    assert plan.removes == [("container", "a"), ("container", "b")] and plan.keeps_volumes
+    assert not plan_docker_call(["container", "rm", "-fv", "a"], "r1").keeps_volumes
+    assert plan_docker_call(["image", "rm", "x:1"], "r1").removes == [("image", "x:1")]
+    assert plan_docker_call(["volume", "rm", "-f", "v"], "r1").removes == [("volume", "v")]
+    assert plan_docker_call(["network", "rm", "n"], "r1").removes == [("network", "n")]
 
 
 def test_options_and_images_are_split_like_the_cli():
@@ -483,6 +487,8 @@ def test_everything_a_page_creates_is_removed_even_after_a_failure(engine_images
     $ docker tag kbt-clean-copy busybox:latest
     $ docker run --rm busybox echo fails on purpose
     something else
+    $ docker rmi busybox
+    $ docker network rm bridge
     ```
     """)
     assert left == []
@@ -499,7 +505,9 @@ def test_everything_a_page_creates_is_removed_even_after_a_failure(engine_images
     assert "kb-examples: refused" in messages[26] and "prune" in messages[26]
     assert "kb-examples: refused" in messages[27] and "busybox:latest" in messages[27]
     assert "+fails on purpose" in messages[28]
-    assert set(messages) == {26, 27, 28}
+    assert "refused: image 'busybox' was not created" in messages[30]
+    assert "refused: network 'bridge' was not created" in messages[31]
+    assert set(messages) == {26, 27, 28, 30, 31}
 
 
 @pytest.mark.engine

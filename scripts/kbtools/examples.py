@@ -20,8 +20,9 @@ so a missing image fails at once instead of trying a registry), and a ``LABEL`` 
 ``docker history``); instead the wrapper records the images and intermediate containers the
 build printed, and the tags it created. Named volumes a ``run`` would create implicitly are
 created first with the label; anonymous volumes of a container removed without ``-v`` are
-recorded. The wrapper refuses ``prune`` commands and refuses to move an image tag that exists
-and was not made by this run. After each page (also after a failure) :meth:`ExampleRunner.cleanup`
+recorded. The wrapper refuses ``prune`` commands, refuses to move an image tag that exists and
+was not made by this run, and refuses ``rm``/``rmi``/``volume rm``/``network rm`` of objects
+this run did not create. After each page (also after a failure) :meth:`ExampleRunner.cleanup`
 removes exactly the labelled and recorded objects, nothing else.
 
 The run label is visible to a page that prints all labels (``docker inspect`` of the whole
@@ -67,7 +68,8 @@ ENV_RUN_ID = "KB_EXAMPLES_RUN_ID"
 ENV_STATE = "KB_EXAMPLES_STATE"
 ENV_DOCKER = "KB_EXAMPLES_DOCKER"
 ENV_FLAGS = "KB_EXAMPLES_FLAGS"        # JSON file: {kind: [options taking a value]}
-FLAG_KINDS = ("run", "create", "build", "commit", "rm", "tag", "network create", "volume create")
+FLAG_KINDS = ("run", "create", "build", "commit", "rm", "tag", "network create", "volume create",
+              "rmi", "volume rm", "network rm")
 
 
 def console_steps(block: "CodeBlock"):
@@ -367,6 +369,8 @@ _CANONICAL = {
     ("commit",): "commit", ("container", "commit"): "commit",
     ("tag",): "tag", ("image", "tag"): "tag",
     ("rm",): "rm", ("container", "rm"): "rm",
+    ("rmi",): "rmi", ("image", "rm"): "rmi",
+    ("volume", "rm"): "volume rm", ("network", "rm"): "network rm",
     ("network", "create"): "network create",
     ("volume", "create"): "volume create",
 }
@@ -501,7 +505,8 @@ class DockerPlan:
     args: list[str]                                       # arguments for the real client
     target_tags: list[str] = field(default_factory=list)  # image tags the call (re)points
     named_volumes: list[str] = field(default_factory=list)  # volumes a run/create may create
-    removed_containers: list[str] = field(default_factory=list)  # rm targets without -v
+    removes: list[tuple[str, str]] = field(default_factory=list)  # (object kind, name) removed
+    keeps_volumes: bool = False                           # rm without -v
     iidfile: str | None = None                            # build: where the image id goes
     refusal: str | None = None
 
@@ -566,8 +571,12 @@ def plan_docker_call(args: list[str], run_id: str, iidfile: str | None = None) -
             plan.iidfile = iidfile
             plan.args = head + ["--iidfile", iidfile] + rest
     elif kind == "rm":
-        if not flags & {"-v", "--volumes"}:
-            plan.removed_containers = positional
+        plan.removes = [("container", name) for name in positional]
+        plan.keeps_volumes = not flags & {"-v", "--volumes"}
+    elif kind == "rmi":
+        plan.removes = [("image", name) for name in positional]
+    elif kind in ("volume rm", "network rm"):
+        plan.removes = [(kind.split()[0], name) for name in positional]
     return plan
 
 
@@ -703,6 +712,36 @@ def _owned_image(docker: str, run_id: str, state: list[dict], tag: str) -> bool 
         any(short.startswith(image) for image in recorded_images)
 
 
+def _owned_object(docker: str, run_id: str, state: list[dict], kind: str,
+                  name: str) -> bool | None:
+    """None when the object does not exist; else whether this run created it."""
+    if kind == "image":
+        return _owned_image(docker, run_id, state, name)
+    code, out = _docker_out(docker, kind, "inspect", "--format", "{{json .Labels}}"
+                            if kind != "container" else "{{json .Config.Labels}}", name)
+    if code != 0:
+        return None
+    try:
+        labels = json.loads(out) or {}
+    except json.JSONDecodeError:
+        labels = {}
+    if labels.get(RUN_LABEL) == run_id:
+        return True
+    return kind == "volume" and any(e.get("volume") == name for e in state)
+
+
+def _record_anonymous_volumes(docker: str, container: str, state: str) -> None:
+    """Record the anonymous volumes of a container that is removed without ``-v``."""
+    code, out = _docker_out(docker, "container", "inspect", "--format", "{{json .Mounts}}",
+                            container)
+    if code != 0:
+        return
+    for mount in json.loads(out) or []:
+        anonymous = re.fullmatch(r"[0-9a-f]{64}", mount.get("Name", ""))
+        if mount.get("Type") == "volume" and anonymous:
+            _record(state, volume=mount["Name"])
+
+
 def shim_main(argv: list[str]) -> int:
     """Entry point of the ``docker`` wrapper put first on the PATH of example commands."""
     docker = os.environ[ENV_DOCKER]
@@ -726,18 +765,14 @@ def shim_main(argv: list[str]) -> int:
     for volume in plan.named_volumes:
         if _docker_out(docker, "volume", "inspect", volume)[0] != 0:
             _docker_out(docker, "volume", "create", "--label", f"{RUN_LABEL}={run_id}", volume)
-    for container in plan.removed_containers:
-        code, out = _docker_out(docker, "container", "inspect", "--format",
-                                "{{json .Config.Labels}}\t{{json .Mounts}}", container)
-        if code != 0:
-            continue
-        labels, _, mounts = out.partition("\t")
-        if (json.loads(labels) or {}).get(RUN_LABEL) != run_id:
-            continue
-        for mount in json.loads(mounts) or []:
-            anonymous = re.fullmatch(r"[0-9a-f]{64}", mount.get("Name", ""))
-            if mount.get("Type") == "volume" and anonymous:
-                _record(state, volume=mount["Name"])
+    for kind, name in plan.removes:
+        if _owned_object(docker, run_id, entries, kind, name) is False:
+            print(f"kb-examples: refused: {kind} '{name}' was not created by this example run; "
+                  "examples only remove what they created themselves", file=sys.stderr)
+            return 1
+    if plan.keeps_volumes:
+        for _, container in plan.removes:
+            _record_anonymous_volumes(docker, container, state)
     if plan.kind == "build":
         return _run_build(docker, plan, state)
     os.execv(docker, [docker, *plan.args])
