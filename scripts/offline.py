@@ -92,6 +92,8 @@ html[lang="en"] body, html[lang="en"] .md-typeset {
 .kb-page { break-before: page; }
 .md-typeset .kb-page__section { color: #666; font-size: .7rem; margin: 0; }
 .md-typeset pre, .md-typeset table, .md-typeset .admonition, .md-typeset img { break-inside: avoid; }
+.md-typeset h1, .md-typeset h2, .md-typeset h3, .md-typeset h4 { break-after: avoid; }
+.md-typeset td:first-child code { white-space: nowrap; }
 .md-typeset pre > code { white-space: pre-wrap; word-break: break-all; }
 .md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
 .md-typeset img { max-width: 100%; }
@@ -229,8 +231,11 @@ class Book:
         if article is None:
             raise SystemExit(str(Problem(display_path(source), 0, "KB702",
                                          "the page has no <article>", "is this a Material build?")))
+        # Edit button, permalinks, tags, dates; the per-page "verified on" and "in sync" notes
+        # are said once on the cover (an "outdated translation" note stays).
         for unwanted in article.select("a.md-content__button, a.headerlink, nav.md-tags, "
-                                       ".md-source-file, script"):
+                                       ".md-source-file, script, .kb-note--verified, "
+                                       ".kb-note--in-sync"):
             unwanted.decompose()
         h1 = article.find("h1")
         title = h1.get_text(" ", strip=True) if h1 else page.src

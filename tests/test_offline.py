@@ -117,12 +117,11 @@ def test_pdf_has_every_nav_page_in_order(pdfs, lang):
     titles = nav_titles(lang)
     assert len(titles) + 2 <= len(reader.pages) <= 600, len(reader.pages)
     page_texts = [normalise(page.extract_text()) for page in reader.pages]
-    # every page of the book starts on a new PDF page: "section label + title" or "title"
+    # every page of the book starts on a new PDF page with its nav section label, then its title
     found = []
     for nav_page, title in titles:
         head = normalise((nav_page.section or "") + title)
-        starts = [i for i, text in enumerate(page_texts)
-                  if i >= 2 and (text.startswith(head) or text.startswith(normalise(title)))]
+        starts = [i for i, text in enumerate(page_texts) if i >= 2 and text.startswith(head)]
         assert starts, f"{lang}: no PDF page starts with the page '{title}' ({nav_page.src})"
         found.append(starts[0])
     assert found == sorted(found), f"{lang}: pages are not in nav order: {found}"
