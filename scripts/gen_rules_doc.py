@@ -21,7 +21,9 @@ BLOCK_RE = re.compile(r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)", re.S)
 def all_rules() -> dict[str, str]:
     rules = dict(PAGE_RULES)
     from kbtools.cli_check import RULES as CLI_RULES
+    from kbtools.examples import RULES as EXAMPLE_RULES
     rules.update(CLI_RULES)
+    rules.update(EXAMPLE_RULES)
     return dict(sorted(rules.items()))
 
 

@@ -68,6 +68,18 @@ ENV_RUN_ID = "KB_EXAMPLES_RUN_ID"
 ENV_STATE = "KB_EXAMPLES_STATE"
 ENV_DOCKER = "KB_EXAMPLES_DOCKER"
 ENV_FLAGS = "KB_EXAMPLES_FLAGS"        # JSON file: {kind: [options taking a value]}
+#: Problems the runner reports (listed in CONTRIBUTING.md by scripts/gen_rules_doc.py).
+RULES = {
+    "KB501": "an example's output differs from what the engine printed, or a command timed out",
+    "KB503": "the zh and en pages' examples differ (they must be identical)",
+    "KB504": "an example uses an image that is not on the engine (no registry: see scripts/build_images.py)",
+    "KB505": "a file= example writes outside the examples' working folder",
+    "KB506": "an example is not a console block, has no $ line, or has a bad wait= value",
+    "KB507": "cleanup after a page failed",
+    "KB508": "something created by the examples was left on the engine",
+    "KB509": "the runner itself failed on a page (a bug: report it)",
+    "KB510": "a page uses an image that has no local recipe",
+}
 FLAG_KINDS = ("run", "create", "build", "commit", "rm", "tag", "network create", "volume create",
               "rmi", "volume rm", "network rm")
 
