@@ -87,6 +87,7 @@ def render(terms: list[Term], lang: str, docs_dir: Path = DOCS_DIR) -> str:
         "tags:",
         f"  - {text['tag']}",
         "kb_generated: true",   # both languages come from one data file: no translation status
+        "heading_order: per-language",   # zh in pinyin order, en alphabetical: same ids
         "---",
         "",
         f"<!-- {text['generated']} -->",
