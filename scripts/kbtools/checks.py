@@ -32,6 +32,7 @@ RULES = {
     "KB151": "a link points to an anchor that does not exist",
     "KB152": "an image is hot-linked from another site",
     "KB160": "raw <script>, inline event handler or javascript: URL in Markdown",
+    "KB161": "an admonition title contains a backslash-escaped quote, which is shown literally",
     "KB170": "the page has no content",
     "KB180": "Chinese copywriting (spacing, punctuation) — autocorrect",
     "KB200": "the page has no translation",
@@ -88,6 +89,10 @@ def check_structure(page: Page) -> list[Problem]:
         if block.is_example and "skip" in block.marker.options and not block.marker.options["skip"].strip("true"):
             problems.append(_problem(page, block.marker.line, "KB130", "skip needs a reason",
                                      "write <!-- example: skip=\"why it cannot run here\" -->"))
+    for number, line in enumerate(page.lines[page.body_start - 1:], start=page.body_start):
+        if re.match(r"^\s*(?:!!!|\?\?\?\+?)\s", line) and '\\"' in line:
+            problems.append(_problem(page, number, "KB161", "backslash-escaped quote in an admonition "
+                                     "title is shown literally", "use “ ” (or ' ') inside the title"))
     body = "\n".join(page.lines[page.body_start - 1:])
     text = re.sub(r"<!--.*?-->", "", body, flags=re.S).strip()
     if len(re.sub(r"\s+", "", text)) < 40:
