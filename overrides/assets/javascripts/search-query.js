@@ -8,8 +8,8 @@
  *     "en/"), so an English reader would get Chinese results and a Chinese reader English ones.
  *  2. lunr reads a leading "-" as "must not contain": `--memory-swap` finds nothing at all and
  *     `-d` matches almost every page. Readers search for flags all the time.
- *  3. Material's own Chinese query segmenter never tries a word that ends the query, so
- *     "交换分区" is searched as "交换" alone and "暂停容器" as "暂停" alone.
+ *  3. Material's own Chinese query segmenter never tries the whole of what it cuts, so it
+ *     searches "交换分区" as "交换" alone and "进程" as "进" (a word of its own in the index).
  *
  * All three are fixed at the one place where the page talks to the worker: window.Worker is
  * wrapped so that the search worker's SETUP message only carries the documents of the page's
@@ -28,9 +28,10 @@
   var SETUP = 0;
   var QUERY = 2;
 
-  // lunr's English stop words (lunr.stopWordFilter in lunr 2.3.9, kept in the search pipeline by
-  // mkdocs.yml). They are never indexed, and a REQUIRED clause for one of them empties the whole
-  // result, so they are dropped from rewritten queries (`--restart on-failure` keeps "failure").
+  // lunr's English stop words (lunr.stopWordFilter in lunr 2.3.9). Dropped from plain queries
+  // (see rewriteQuery). If the site's search pipeline has stopWordFilter, they are not indexed
+  // either, and a REQUIRED clause for one empties the whole result: then they are also dropped
+  // from flag queries (`--restart on-failure` keeps "failure", `-it` finds nothing).
   var STOP_WORDS = new Set((
     "a able about across after all almost also am among an and any are as at be because been " +
     "but by can cannot could dear did do does either else ever every for from get got had has " +
@@ -43,12 +44,14 @@
   // Split words the way the index was split (the site's search separator, read from SETUP);
   // the fallback only matters if a query somehow arrives before the index.
   var separator = /[\s\-=]+/;
+  var stopWordsIndexed = false;
 
   var FLAG = /^--?[a-z0-9]/i;                     // -d, --memory-swap, --network=none
   var HYPHENATED = /^[a-z0-9]+(?:-[a-z0-9]+)+$/i;  // memory-swap, on-failure
 
-  // Chinese words of the index (the jieba words between U+200B separators), learnt from SETUP.
-  var chineseWords = new Set();
+  // Every word of the index (Chinese ones are jieba's words between U+200B separators),
+  // learnt from SETUP: to cut Chinese queries like the index, and to tell a finished word.
+  var indexWords = new Set();
   var HAN_RUN = /\p{sc=Han}+/gu;
   var LONGEST_WORD = 8;
 
@@ -60,58 +63,72 @@
     });
   }
 
-  /** Remember every Chinese word of the documents, to cut Chinese queries the same way. */
-  function learnChineseWords(docs) {
+  function learnIndexWords(docs) {
     docs.forEach(function (doc) {
       (doc.title + " " + doc.text).split(separator).forEach(function (word) {
-        if (word.length > 1 && word.length <= LONGEST_WORD && /^\p{sc=Han}+$/u.test(word))
-          chineseWords.add(word);
+        indexWords.add(word.toLowerCase());
       });
     });
   }
 
   /**
-   * "交换分区" -> "交换 分区": longest known word first, unknown characters stay single; a run
-   * with no known word at all is left to Material unchanged.
+   * "交换分区" -> "交\换 分\区": the longest known word first; characters that start no known
+   * word stay together. Each word is written with lunr's escape ("\") between its characters:
+   * Material's segmenter then only sees single characters, which it leaves alone, and lunr's
+   * query parser drops the escapes, so the index is searched for exactly "交换" and "分区".
    */
   function cutChineseRun(run) {
     var words = [];
+    var unknown = "";
     for (var start = 0, end; start < run.length; start = end) {
       end = Math.min(run.length, start + LONGEST_WORD);
-      while (end > start + 1 && !chineseWords.has(run.slice(start, end))) end--;
-      words.push(run.slice(start, end));
+      while (end > start + 1 && !indexWords.has(run.slice(start, end))) end--;
+      var word = run.slice(start, end);
+      if (indexWords.has(word)) {
+        if (unknown) words.push(unknown);
+        words.push(word);
+        unknown = "";
+      } else {
+        unknown += word;
+      }
     }
-    return words.length < run.length ? words.join(" ") : run;
+    if (unknown) words.push(unknown);
+    return words.map(function (w) { return Array.from(w).join("\\"); }).join(" ");
   }
 
   /**
-   * "--memory-swap" -> "+memory +swap*"; "--network none" -> "+network +none*"; "-d" -> "+d".
-   * Only queries that contain a flag-like word are touched. In them every ASCII word becomes
-   * required terms split like the index; Chinese words and words already using lunr syntax
-   * (+ * ~ ^) are left for Material. The last term keeps a trailing "*" (if 3+ characters) so
-   * results still show while the reader is typing.
+   * Flag queries: "--memory-swap" -> "+memory +swap"; "--network none" -> "+network +none";
+   * "-d" -> "+d". When a query holds a flag-like word, every ASCII word becomes required terms
+   * split like the index; words already using lunr syntax (+ * ~ ^) and Chinese stay as they
+   * are. The last term gets a trailing "*" only while it is not yet a whole word of the index:
+   * results show while a flag is being typed, yet `--memory-swap` does not match "swappiness".
+   * Other queries only lose their stop words: Material adds "*" to every term, which skips
+   * lunr's stop-word filter, so "pause a container" would rank pages by "a*" ("architecture").
    */
   function rewriteQuery(query) {
-    query = query.replace(HAN_RUN, cutChineseRun);
-    var words = query.trim().split(/\s+/);
+    var words = query.replace(HAN_RUN, cutChineseRun).trim().split(/\s+/);
+    var plain = function (word) { return !/[^\x00-\x7f]|[+*~^]/.test(word); };
     var hasFlag = words.some(function (word) {
-      return FLAG.test(word) || HYPHENATED.test(word);
+      return plain(word) && (FLAG.test(word) || HYPHENATED.test(word));
     });
-    if (!hasFlag) return query;
+    if (!hasFlag) {
+      var kept = words.filter(function (word) {
+        return !(plain(word) && STOP_WORDS.has(word.toLowerCase()));
+      });
+      return (kept.length ? kept : words).join(" ");
+    }
 
     var terms = [];
     words.forEach(function (word) {
-      if (/[^\x00-\x7f]|[+*~^]/.test(word)) {
-        terms.push(word);
-        return;
-      }
+      if (!plain(word)) return terms.push(word);
       word.split(separator).forEach(function (part) {
         part = part.toLowerCase();
-        if (part && !STOP_WORDS.has(part)) terms.push("+" + part);
+        if (part && (stopWordsIndexed || !STOP_WORDS.has(part))) terms.push("+" + part);
       });
     });
     var last = terms[terms.length - 1];
-    if (last && last.charAt(0) === "+" && last.length > 3) terms[terms.length - 1] = last + "*";
+    if (last && last.charAt(0) === "+" && !indexWords.has(last.slice(1)))
+      terms[terms.length - 1] = last + "*";
     return terms.join(" ");
   }
 
@@ -119,10 +136,11 @@
   function editMessage(message) {
     if (!message || typeof message !== "object") return message;
     if (message.type === SETUP && message.data && Array.isArray(message.data.docs)) {
-      if (message.data.config && message.data.config.separator)
-        separator = new RegExp(message.data.config.separator);
+      var config = message.data.config || {};
+      if (config.separator) separator = new RegExp(config.separator);
+      stopWordsIndexed = (config.pipeline || []).indexOf("stopWordFilter") < 0;
       var docs = docsOfPageLanguage(message.data.docs);
-      learnChineseWords(docs);
+      learnIndexWords(docs);
       var data = Object.assign({}, message.data, {docs: docs});
       return Object.assign({}, message, {data: data});
     }
