@@ -2,7 +2,7 @@
  * search-query.js - loaded right before Material's bundle (overrides/main.html).
  *
  * WHY this file exists: Material's built-in search runs lunr in a Web Worker, and on this
- * bilingual site it gets two things wrong that no mkdocs.yml setting can change:
+ * bilingual site it gets three things wrong that no mkdocs.yml setting can change:
  *
  *  1. mkdocs-static-i18n writes ONE search index for both languages (English pages under
  *     "en/"), so an English reader would get Chinese results and a Chinese reader English ones.
@@ -17,7 +17,7 @@
  * cut into the words of the index (jieba segmented the pages at build time).
  * The message types are Material's internal protocol (SearchMessageType in the bundle:
  * SETUP = 0, READY = 1, QUERY = 2, RESULT = 3). tests/test_search_browser.py checks the effect
- * of both edits in a real browser, so a Material upgrade that changes the protocol fails CI.
+ * of these edits in a real browser, so a Material upgrade that changes the protocol fails CI.
  */
 (function () {
   "use strict";
@@ -63,6 +63,7 @@
     });
   }
 
+  /** Remember the words of this language's documents, split like the index splits them. */
   function learnIndexWords(docs) {
     docs.forEach(function (doc) {
       (doc.title + " " + doc.text).split(separator).forEach(function (word) {
@@ -76,6 +77,7 @@
    * word stay together. Each word is written with lunr's escape ("\") between its characters:
    * Material's segmenter then only sees single characters, which it leaves alone, and lunr's
    * query parser drops the escapes, so the index is searched for exactly "交换" and "分区".
+   * Spaces around the run separate it from Latin letters, as jieba does ("OOM杀死").
    */
   function cutChineseRun(run) {
     var words = [];
@@ -93,7 +95,7 @@
       }
     }
     if (unknown) words.push(unknown);
-    return words.map(function (w) { return Array.from(w).join("\\"); }).join(" ");
+    return " " + words.map(function (w) { return Array.from(w).join("\\"); }).join(" ") + " ";
   }
 
   /**
