@@ -14,7 +14,8 @@ import yaml
 from conftest import REPO_ROOT
 from kbtools import cli_check
 from kbtools.cli_check import RULES, check_pages
-from kbtools.dockercli import Snapshot, parse_line, split_commands
+from kbtools.dockercli import (Snapshot, docker_invocations, parse_invocation, parse_line,
+                               split_commands)
 from kbtools.pages import load_pages, parse_page
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "cli"
@@ -70,6 +71,27 @@ def test_values_glued_equals_and_separate(snapshot):
         ("--name", "web"), ("-m", "64m"), ("-p", "8080:80"), ("--memory-swap", "128m"),
         ("-e", "A=1")]
     assert run.args == ["busybox"]
+
+
+def test_options_in_long_spelling_and_positional_words(snapshot):
+    run = parse_invocation(["docker", "run", "-dit", "-m64m", "--name=x", "-p", "80:80",
+                            "busybox", "sh", "-c", "echo -d"], snapshot)
+    assert run.options() == [("--detach", None), ("--interactive", None), ("--tty", None),
+                             ("--memory", "64m"), ("--name", "x"), ("--publish", "80:80")]
+    assert run.positional == ["busybox", "sh", "-c", "echo -d"]
+    assert run.words[run.command_end:][:1] == ["-dit"]
+    ls = one("docker -H unix:///x container ls --nope -a", snapshot)
+    assert ls.options() == [("--nope", None), ("--all", None)]       # unknown: as typed
+    assert ls.words[:ls.command_end] == ["docker", "-H", "unix:///x", "container", "ls"]
+
+
+def test_docker_invocations_of_a_line(snapshot):
+    calls = docker_invocations("timeout 3 docker logs -f x | VAR=1 /usr/bin/docker ps -q; "
+                               "timeout -s KILL 5 docker stop x && dcoker ps", snapshot)
+    assert [c.words[1:] for c in calls] == [["logs", "-f", "x"], ["ps", "-q"], ["stop", "x"]]
+    assert [c.command.path for c in calls] == ["container logs", "container ls",
+                                               "container stop"]
+    assert docker_invocations("echo 'unclosed", snapshot) == []
 
 
 def test_bool_flags_do_not_take_the_next_word(snapshot):

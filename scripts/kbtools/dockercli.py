@@ -2,7 +2,8 @@
 
 ``Snapshot.load()`` reads the snapshot written by scripts/cli_snapshot.py. ``parse_line(text)``
 splits a shell line into its commands (``|``, ``;``, ``&&``, ``||``, ``$( )``), keeps the ones
-that run ``docker`` (also after ``sudo`` or ``VAR=value``) and parses each like the CLI does:
+that run ``docker`` (also ``/usr/bin/docker``, and after ``sudo``, ``timeout 5`` or
+``VAR=value``) and parses each like the CLI does:
 
 * global options before the command (``docker -H tcp://host ps``);
 * management commands and aliases (``docker container ls`` = ``docker ps``);
@@ -14,7 +15,9 @@ that run ``docker`` (also after ``sudo`` or ``VAR=value``) and parses each like 
   ``stress --vm 1``), never checked as docker flags. Other commands accept options anywhere.
 
 Every problem is an ``Issue`` (kind, offending text, message, hint with a "did you mean"
-suggestion); nothing here raises on odd input.
+suggestion); nothing here raises on odd input. The lint's CLI check (kbtools/cli_check.py) and
+the example runner (kbtools/examples.py: ``docker_invocations``, ``Invocation.options()``) both
+read command lines with this parser.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ from .paths import CLI_SNAPSHOT
 
 #: Words in front of ``docker`` that still run docker.
 PREFIX_COMMANDS = {"sudo", "env", "time", "nohup", "command", "exec"}
+#: Options of ``timeout`` that take a value (``timeout -s KILL 5 docker ...``).
+TIMEOUT_VALUE_OPTIONS = {"-s", "--signal", "-k", "--kill-after"}
 #: Words that look like "docker" but are other programs or names.
 NOT_MISSPELLINGS = {"docker", "dockerd", "docked", "docket", "locker", "rocker", "docker0",
                     "dockers", "dockerfile"}
@@ -215,10 +220,25 @@ class Invocation:
     program: list[str] = field(default_factory=list)       # the container's program + args
     issues: list[Issue] = field(default_factory=list)
     prefix: str = "docker"                # the word typed instead of docker, if misspelt
+    command_end: int = 0                  # index in words right after the command's name
 
     @property
     def text(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def positional(self) -> list[str]:
+        """Every word that is not an option: docker's arguments, then the container's program
+        (``run -d busybox sh -c x`` -> ``["busybox", "sh", "-c", "x"]``)."""
+        return self.args + self.program
+
+    def options(self) -> list[tuple[str, str | None]]:
+        """The command's options in the order typed, as ``(long spelling, value)``:
+        ``-dit -m64m --name=x`` -> ``("--detach", None), ("--interactive", None),
+        ("--tty", None), ("--memory", "64m"), ("--name", "x")``. An option the command does not
+        have keeps the spelling typed. Global options (before the command) are not included."""
+        return [(f"--{used.flag.long}" if used.flag else used.name, used.value)
+                for used in self.flags]
 
 
 @dataclass
@@ -287,7 +307,9 @@ def split_commands(text: str) -> tuple[list[list[str]], str | None]:
     return [command for command in commands if command], None
 
 
-def _strip_prefix(words: list[str]) -> list[str]:
+def strip_prefix(words: list[str]) -> list[str]:
+    """The words of a simple command from the program it runs on: ``sudo``, ``env``,
+    ``timeout 5`` (with their options) and ``VAR=value`` in front are removed."""
     index = 0
     while index < len(words):
         word = words[index]
@@ -295,6 +317,11 @@ def _strip_prefix(words: list[str]) -> list[str]:
             index += 1
             while index < len(words) and words[index].startswith("-"):
                 index += 1
+        elif word == "timeout":
+            index += 1
+            while index < len(words) and words[index].startswith("-"):
+                index += 2 if words[index] in TIMEOUT_VALUE_OPTIONS else 1
+            index += 1                                  # the duration
         elif re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", word):
             index += 1
         else:
@@ -316,10 +343,10 @@ def parse_line(text: str, snapshot: Snapshot | None = None,
                                      f"({error})", "close the quote or escape it")])
     invocations = []
     for words in commands:
-        words = _strip_prefix(words)
+        words = strip_prefix(words)
         if not words:
             continue
-        if words[0] == "docker":
+        if is_docker(words[0]):
             invocations.append(parse_invocation(words, snapshot, other_programs))
         elif looks_like_misspelt_docker(words[0]):
             invocation = parse_invocation(["docker", *words[1:]], snapshot, other_programs)
@@ -331,6 +358,18 @@ def parse_line(text: str, snapshot: Snapshot | None = None,
                                               f"did you mean `{meant}`?"))
             invocations.append(invocation)
     return ParsedLine(invocations, [])
+
+
+def is_docker(word: str) -> bool:
+    """``docker`` or a path to it (``/usr/local/bin/docker``)."""
+    return word == "docker" or word.endswith("/docker")
+
+
+def docker_invocations(text: str, snapshot: Snapshot | None = None) -> list[Invocation]:
+    """The docker commands a shell line really runs, parsed (a misspelt ``dcoker`` runs no
+    docker and is left out); [] when the line cannot be split into shell words."""
+    return [invocation for invocation in parse_line(text, snapshot).invocations
+            if invocation.prefix == "docker"]
 
 
 def _unknown_flag(name: str, command: Command, shown: str, snapshot: Snapshot,
@@ -497,6 +536,7 @@ def parse_invocation(words: list[str], snapshot: Snapshot,
         invocation.issues.append(Issue("unknown-command", f"{parent} {word}", message, hint))
         return invocation
     invocation.typed = path
+    invocation.command_end = index
     if path == "help":
         return invocation
     command = snapshot.command(path)
