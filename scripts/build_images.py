@@ -31,8 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kbtools.examples import (canonical_image, dockerfile_bases, engine_answers,  # noqa: E402
-                              image_present, images_made, images_run)
+from kbtools.examples import (canonical_image, cli_snapshot_error,  # noqa: E402
+                              dockerfile_bases, engine_answers, image_present, images_made,
+                              images_run)
 from kbtools.pages import Page, block_commands, load_pages  # noqa: E402
 from kbtools.problems import Problem  # noqa: E402
 
@@ -155,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="only list the images the pages use, build nothing")
     args = parser.parse_args(argv)
 
+    unreadable = cli_snapshot_error()
+    if unreadable:
+        print(f"build_images: {unreadable}")
+        return 2
     uses = image_uses(load_pages())
     for image in sorted({canonical_image(u.image) for u in uses}):
         where = [u for u in uses if canonical_image(u.image) == image]

@@ -8,8 +8,9 @@
 
 Prints a ``file:line: rule: message (hint)`` problem for every example whose output differs
 (with a diff), then ``N examples ran, M skipped (reasons)``; exits 1 when a problem was found,
-2 when no engine answers. ``--update`` also records the engine and client versions in
-data/verified-engine.yml, which the site shows on every page with examples.
+2 when no engine answers or the CLI snapshot cannot be read. ``--update`` also records the
+engine and client versions in data/verified-engine.yml, which the site shows on every page with
+examples.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_images import ensure_images  # noqa: E402
-from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, engine_answers,  # noqa: E402
-                              engine_versions, update_pages)
+from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,  # noqa: E402
+                              engine_answers, engine_versions, update_pages)
 from kbtools.pages import load_pages, page_key_and_lang  # noqa: E402
 from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE  # noqa: E402
 from kbtools.problems import display_path  # noqa: E402
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     pages, unknown = select_pages(args.pages)
     if unknown:
         print(f"run_examples: no such page: {', '.join(unknown)} (give files under docs/)")
+        return 2
+    unreadable = cli_snapshot_error()
+    if unreadable:
+        print(f"run_examples: {unreadable}")
         return 2
     if not engine_answers(args.docker):
         print("run_examples: no Docker Engine answers; run scripts/start-engine.sh as root")

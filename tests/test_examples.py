@@ -18,10 +18,9 @@ import yaml
 from conftest import IN_CI, require
 from kbtools import examples as ex
 from kbtools.examples import (ExampleOutcome, ExampleRunner, PageRun, StepResult, align,
-                              compare_examples, docker_calls, engine_answers, images_made,
-                              images_run, merged_output, normalise_line, output_diff,
-                              outputs_match, parse_keys, plan_docker_call, render_terminal,
-                              split_options, update_pages)
+                              compare_examples, engine_answers, images_made, images_run,
+                              merged_output, normalise_line, output_diff, outputs_match,
+                              parse_keys, plan_docker_call, render_terminal, update_pages)
 from kbtools.pages import console_steps, load_pages, parse_page
 from kbtools.paths import VERIFIED_ENGINE
 
@@ -184,19 +183,35 @@ def test_prune_is_refused_and_tags_and_volumes_are_found():
     assert plan_docker_call(["network", "rm", "n"], "r1").removes == [("network", "n")]
 
 
-def test_options_and_images_are_split_like_the_cli():
-    options, positional = split_options("run", ["-dit", "-m64m", "--name=x", "-p", "80:80",
-                                                "busybox", "sh", "-c", "echo -d"])
-    assert ("-d", None) in options and ("-i", None) in options and ("-t", None) in options
-    assert ("-m", "64m") in options and ("--name", "x") in options and ("-p", "80:80") in options
-    assert positional == ["busybox", "sh", "-c", "echo -d"]
+def test_aliases_and_value_flags_come_from_the_cli_snapshot():
+    # `-h` of run is --hostname (a value), not --help: the call is labelled, "busybox" is the image
+    plan = plan_docker_call(["container", "run", "-h", "box", "--health-cmd", "true",
+                             "busybox"], "r1")
+    assert plan.args == ["container", "run", "--label", LABEL, "--pull", "never", "-h", "box",
+                         "--health-cmd", "true", "busybox"]
+    assert plan.kind == "container run"
+    assert plan_docker_call(["rm", "-h"], "r1").args == ["rm", "-h"]      # rm's -h is --help
+    build = plan_docker_call(["builder", "build", "--tag", "demo:3", "."], "r1", "/tmp/iid")
+    assert build.args == ["builder", "build", "--iidfile", "/tmp/iid", "--tag", "demo:3", "."]
+    assert build.target_tags == ["demo:3"]
+    given = plan_docker_call(["image", "build", "--iidfile=/tmp/mine", "."], "r1", "/tmp/iid")
+    assert given.iidfile == "/tmp/mine" and "/tmp/iid" not in given.args
+    assert plan_docker_call(["container", "remove", "--volumes", "a"], "r1").removes == \
+        [("container", "a")]
+    assert plan_docker_call(["builder", "prune"], "r1").refusal
+    assert plan_docker_call(["uppause", "x"], "r1").args == ["uppause", "x"]
+
+
+def test_images_are_found_like_the_cli_finds_them():
     assert images_run("docker inspect $(docker create --name x busybox:1.35) && echo ok") == \
         ["busybox:1.35"]
     assert images_run("echo hi | docker run -i --rm -e A=1 busybox cat") == ["busybox"]
     assert images_run("docker run ... progrium/stress --vm 1") == []
     assert images_run("docker run [OPTIONS] IMAGE") == []
     assert images_made("docker build -t demo . && docker tag demo demo:2") == ["demo", "demo:2"]
-    assert docker_calls("timeout 3 docker logs -f x") == [["logs", "-f", "x"]]
+    assert images_run("timeout 5 docker run --rm -e X=1 busybox:1.36 true") == ["busybox:1.36"]
+    assert images_run("dcoker run --rm busybox true") == []     # a typo runs no docker
+    assert images_made("docker commit -m 'msg' c1 kept:1 > /dev/null") == ["kept:1"]
 
 
 def test_dockerfile_bases():

@@ -12,8 +12,10 @@ How a page is run (the format is described in kbtools/pages.py and CONTRIBUTING.
   of spaces); a ``...`` line on the page stands for any number of lines.
 
 Isolation on a shared engine: the ``$`` lines find a small ``docker`` wrapper first on their
-PATH (:func:`shim_main`). It passes every call to the real client after
-:func:`plan_docker_call` added ``--label org.docker-basics-kb.run=<run id>`` to ``run``,
+PATH (:func:`shim_main`). It reads each call with the lint's parser (kbtools/dockercli.py, over
+the CLI snapshot: commands and their aliases, options that take a value, where the image
+starts) and passes it to the real client after :func:`plan_docker_call` added
+``--label org.docker-basics-kb.run=<run id>`` to ``run``,
 ``create``, ``network create`` and ``volume create`` (plus ``--pull never`` to ``run``/``create``,
 so a missing image fails at once instead of trying a registry), and a ``LABEL`` change to
 ``commit``. ``docker build`` gets no label (it would add a build step to the output and to
@@ -48,10 +50,11 @@ import termios
 import time
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from .dockercli import Invocation, Snapshot, docker_invocations, parse_invocation
+from .paths import CLI_SNAPSHOT, REPO_ROOT
 from .problems import Problem
 
 if TYPE_CHECKING:  # the docker wrapper imports this module on every call: keep it light
@@ -67,7 +70,6 @@ SCRIPTS_DIR = Path(__file__).resolve().parents[1]
 ENV_RUN_ID = "KB_EXAMPLES_RUN_ID"
 ENV_STATE = "KB_EXAMPLES_STATE"
 ENV_DOCKER = "KB_EXAMPLES_DOCKER"
-ENV_FLAGS = "KB_EXAMPLES_FLAGS"        # JSON file: {kind: [options taking a value]}
 #: Problems the runner reports (listed in CONTRIBUTING.md by scripts/gen_rules_doc.py).
 RULES = {
     "KB501": "an example's output differs from what the engine printed, or a command timed out",
@@ -80,8 +82,6 @@ RULES = {
     "KB509": "the runner itself failed on a page (a bug: report it)",
     "KB510": "a page uses an image that has no local recipe",
 }
-FLAG_KINDS = ("run", "create", "build", "commit", "rm", "tag", "network create", "volume create",
-              "rmi", "volume rm", "network rm")
 
 
 def console_steps(block: "CodeBlock"):
@@ -369,151 +369,30 @@ def render_terminal(data: bytes | str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Docker command lines: options, images, label injection
 # --------------------------------------------------------------------------------------------
+# Command lines are read by the parser the lint uses (kbtools/dockercli.py, over the CLI snapshot
+# data/docker-cli.json): commands, aliases, value-taking options and where the image starts are
+# those of the recorded client. The wrapper loads the snapshot once per docker call.
 
-_GLOBAL_VALUE_FLAGS = {"--config", "-c", "--context", "-H", "--host", "-l", "--log-level",
-                       "--tlscacert", "--tlscert", "--tlskey"}
-_MANAGEMENT = {"container", "image", "network", "volume", "builder", "system", "buildx"}
-_CANONICAL = {
-    ("run",): "run", ("container", "run"): "run",
-    ("create",): "create", ("container", "create"): "create",
-    ("build",): "build", ("image", "build"): "build", ("builder", "build"): "build",
-    ("buildx", "build"): "build",
-    ("commit",): "commit", ("container", "commit"): "commit",
-    ("tag",): "tag", ("image", "tag"): "tag",
-    ("rm",): "rm", ("container", "rm"): "rm",
-    ("rmi",): "rmi", ("image", "rm"): "rmi",
-    ("volume", "rm"): "volume rm", ("network", "rm"): "network rm",
-    ("network", "create"): "network create",
-    ("volume", "create"): "volume create",
-}
-_HELP_FLAG_RE = re.compile(r"^\s+(?:-(?P<short>\w), )?--(?P<long>[\w-]+)(?P<type> \w+)?"
-                           r"(?:\s{2,}|$)")
-# used when `docker <cmd> --help` cannot be read (no client installed)
-_FALLBACK_BOOL_FLAGS = {
-    "run": {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "--rm", "--privileged",
-            "--init", "--read-only", "-P", "--publish-all", "--no-healthcheck",
-            "--oom-kill-disable", "--disable-content-trust", "-q", "--quiet", "--help",
-            "--sig-proxy", "--use-api-socket"},
-    "build": {"--no-cache", "--pull", "-q", "--quiet", "--rm", "--force-rm", "--compress",
-              "--disable-content-trust", "--squash", "--help"},
-    "commit": {"-p", "--pause", "--help"},
-    "rm": {"-f", "--force", "-l", "--link", "-v", "--volumes", "--help"},
-}
-_FALLBACK_BOOL_FLAGS["create"] = _FALLBACK_BOOL_FLAGS["run"] - {"-d", "--detach", "--sig-proxy"}
+#: canonical commands (dockercli paths) whose calls the wrapper changes or watches
+_RUN_LIKE = ("container run", "container create")
+_LABELLED = ("network create", "volume create")
+_REMOVING = ("container rm", "image rm", "volume rm", "network rm")
 
 
-@lru_cache(maxsize=None)
-def value_flags(kind: str) -> frozenset[str] | None:
-    """Options of ``docker <kind>`` that take a value, read from the client's ``--help``;
-    None when the help cannot be read (then :data:`_FALLBACK_BOOL_FLAGS` decides). Inside the
-    wrapper the answers come from the file the runner wrote (``KB_EXAMPLES_FLAGS``)."""
-    cached = os.environ.get(ENV_FLAGS)
-    if cached:
-        try:
-            known = json.loads(Path(cached).read_text(encoding="utf-8")).get(kind)
-        except (OSError, ValueError):
-            known = None
-        if known is not None:
-            return frozenset(known)
-    docker = os.environ.get(ENV_DOCKER) or shutil.which("docker")
-    if not docker:
-        return None
+def cli_snapshot_error() -> str | None:
+    """Why the CLI snapshot cannot be read (the runner needs it to read command lines), or None."""
     try:
-        text = subprocess.run([docker, *kind.split(), "--help"], capture_output=True, text=True,
-                              timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    flags: set[str] = set()
-    found = False
-    for line in text.splitlines():
-        match = _HELP_FLAG_RE.match(line)
-        if not match:
-            continue
-        found = True
-        if match["type"]:
-            flags.add("--" + match["long"])
-            if match["short"]:
-                flags.add("-" + match["short"])
-    return frozenset(flags) if found else None
-
-
-def _takes_value(kind: str, flag: str) -> bool:
-    known = value_flags(kind)
-    if known is not None:
-        return flag in known
-    return flag not in _FALLBACK_BOOL_FLAGS.get(kind, set())
-
-
-def split_options(kind: str, args: list[str]) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """Split the arguments after ``docker <kind>`` into options ``(flag, value)`` (value None
-    for a switch) and positional arguments. Options stop at the first positional argument for
-    run/create (the rest is the container's command) and at ``--``."""
-    options: list[tuple[str, str | None]] = []
-    positional: list[str] = []
-    stop_at_first = kind in ("run", "create")
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        index += 1
-        if arg == "--":
-            positional.extend(args[index:])
-            break
-        if positional and stop_at_first:
-            positional.append(arg)
-            continue
-        if arg.startswith("--") and len(arg) > 2:
-            flag, eq, value = arg.partition("=")
-            if eq:
-                options.append((flag, value))
-            elif _takes_value(kind, flag) and index < len(args):
-                options.append((flag, args[index]))
-                index += 1
-            else:
-                options.append((flag, None))
-        elif arg.startswith("-") and len(arg) > 1:
-            letters = arg[1:]
-            for pos, letter in enumerate(letters):
-                flag = "-" + letter
-                if _takes_value(kind, flag):
-                    rest = letters[pos + 1:]
-                    if rest:
-                        options.append((flag, rest.lstrip("=")))
-                    elif index < len(args):
-                        options.append((flag, args[index]))
-                        index += 1
-                    else:
-                        options.append((flag, None))
-                    break
-                options.append((flag, None))
-        else:
-            positional.append(arg)
-    return options, positional
-
-
-def docker_subcommand(args: list[str]) -> tuple[str | None, int]:
-    """(canonical subcommand, index right after it) for the arguments after ``docker``;
-    the subcommand is None for commands the runner does not change."""
-    index = 0
-    while index < len(args) and args[index].startswith("-"):
-        flag = args[index].partition("=")[0]
-        index += 1
-        if flag in _GLOBAL_VALUE_FLAGS and "=" not in args[index - 1]:
-            index += 1
-    if index >= len(args):
-        return None, index
-    first = args[index]
-    if first in _MANAGEMENT and index + 1 < len(args):
-        words = (first, args[index + 1])
-        if words[1] == "prune" or (words == ("system", "prune")):
-            return "prune", index + 2
-        return _CANONICAL.get(words), index + 2
-    return _CANONICAL.get((first,)), index + 1
+        Snapshot.load()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return (f"cannot read the CLI snapshot {CLI_SNAPSHOT.relative_to(REPO_ROOT)} "
+                f"({type(error).__name__}: {error}); run python scripts/cli_snapshot.py")
+    return None
 
 
 @dataclass
 class DockerPlan:
     """What the wrapper does with one ``docker`` call."""
-    kind: str | None
+    kind: str | None                                      # canonical command ("container run")
     args: list[str]                                       # arguments for the real client
     target_tags: list[str] = field(default_factory=list)  # image tags the call (re)points
     named_volumes: list[str] = field(default_factory=list)  # volumes a run/create may create
@@ -528,7 +407,7 @@ def _named_volumes(options: list[tuple[str, str | None]]) -> list[str]:
     for flag, value in options:
         if not value:
             continue
-        if flag in ("-v", "--volume"):
+        if flag == "--volume":
             source = value.split(":")[0] if ":" in value else ""
         elif flag == "--mount":
             parts = dict(p.partition("=")[::2] for p in value.split(","))
@@ -548,82 +427,53 @@ def plan_docker_call(args: list[str], run_id: str, iidfile: str | None = None) -
     The run label goes right after the subcommand: ``docker run X`` becomes
     ``docker run --label org.docker-basics-kb.run=<id> --pull never X``.
     """
-    kind, after = docker_subcommand(args)
-    label = f"{RUN_LABEL}={run_id}"
-    head, rest = list(args[:after]), list(args[after:])
+    return _plan(parse_invocation(["docker", *args], Snapshot.load()), run_id, iidfile)
+
+
+def _plan(call: Invocation, run_id: str, iidfile: str | None = None) -> DockerPlan:
+    args = call.words[1:]
+    kind = call.command.path if call.command else None
     plan = DockerPlan(kind, list(args))
-    if kind == "prune":
-        plan.refusal = (f"'docker {' '.join(args[after - 2:after])}' would remove objects this "
-                        "example run did not create; examples must not prune on a shared engine "
-                        "(mark the example skip=\"...\" and explain)")
+    if kind is None:
         return plan
-    if kind is None or "--help" in rest:
+    if kind.split()[-1] == "prune":
+        plan.refusal = (f"'docker {call.typed}' would remove objects this example run did not "
+                        "create; examples must not prune on a shared engine (mark the example "
+                        "skip=\"...\" and explain)")
         return plan
-    options, positional = split_options(kind, rest)
+    options = call.options()
     flags = {flag for flag, _ in options}
-    if kind in ("run", "create"):
+    if "--help" in flags:
+        return plan
+    after = call.command_end - 1                 # in args, right after the command's name
+    head, rest = list(args[:after]), list(args[after:])
+    positional = call.positional
+    label = f"{RUN_LABEL}={run_id}"
+    if kind in _RUN_LIKE:
         extra = ["--label", label]
         if "--pull" not in flags:
             extra += ["--pull", "never"]
         plan.args = head + extra + rest
         plan.named_volumes = _named_volumes(options)
-    elif kind in ("network create", "volume create"):
+    elif kind in _LABELLED:
         plan.args = head + ["--label", label] + rest
-    elif kind == "commit":
+    elif kind == "container commit":
         plan.args = head + ["--change", f"LABEL {label}"] + rest
         plan.target_tags = positional[1:2]
-    elif kind == "tag":
+    elif kind == "image tag":
         plan.target_tags = positional[1:2]
-    elif kind == "build":
-        plan.target_tags = [value for flag, value in options if flag in ("-t", "--tag") and value]
+    elif kind == "image build":
+        plan.target_tags = [value for flag, value in options if flag == "--tag" and value]
         given = [value for flag, value in options if flag == "--iidfile" and value]
         if given:
             plan.iidfile = given[0]
         elif iidfile:
             plan.iidfile = iidfile
             plan.args = head + ["--iidfile", iidfile] + rest
-    elif kind == "rm":
-        plan.removes = [("container", name) for name in positional]
-        plan.keeps_volumes = not flags & {"-v", "--volumes"}
-    elif kind == "rmi":
-        plan.removes = [("image", name) for name in positional]
-    elif kind in ("volume rm", "network rm"):
+    elif kind in _REMOVING:
         plan.removes = [(kind.split()[0], name) for name in positional]
+        plan.keeps_volumes = kind == "container rm" and "--volumes" not in flags
     return plan
-
-
-_SEGMENT_BREAKS = {"|", "||", "&", "&&", ";", ";;", "(", ")", "$", "`", "$(", "{", "}"}
-
-
-def command_segments(command: str) -> list[list[str]]:
-    """The simple commands of a shell line (split at pipes, ``&&``, ``;``, ``$(``), as words.
-    Returns [] when the line cannot be split (unbalanced quotes)."""
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        words = list(lexer)
-    except ValueError:
-        return []
-    segments: list[list[str]] = [[]]
-    for word in words:
-        if word in _SEGMENT_BREAKS or set(word) <= set("|&;()<>"):
-            segments.append([])
-        else:
-            segments[-1].append(word)
-    return [segment for segment in segments if segment]
-
-
-def docker_calls(command: str) -> list[list[str]]:
-    """Arguments after ``docker`` of every docker call in a shell line."""
-    calls = []
-    for words in command_segments(command):
-        while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
-            words = words[1:]          # VAR=value prefixes
-        if words and words[0] in ("timeout",) and len(words) > 2:
-            words = words[2:]
-        if words and PurePosixPath(words[0]).name == "docker":
-            calls.append(words[1:])
-    return calls
 
 
 #: a docker image reference (placeholders such as ``IMAGE``, ``<image>`` or ``...`` do not match)
@@ -642,22 +492,17 @@ def canonical_image(name: str) -> str:
 
 def images_run(command: str) -> list[str]:
     """Images that the ``docker run``/``docker create`` calls of a shell line start from."""
-    images = []
-    for args in docker_calls(command):
-        kind, after = docker_subcommand(args)
-        if kind in ("run", "create"):
-            _, positional = split_options(kind, args[after:])
-            if positional and IMAGE_REF_RE.match(positional[0]):
-                images.append(positional[0])
-    return images
+    return [call.args[0] for call in docker_invocations(command)
+            if call.command is not None and call.command.path in _RUN_LIKE and call.args
+            and IMAGE_REF_RE.match(call.args[0])]
 
 
 def images_made(command: str) -> list[str]:
     """Image tags that the build/tag/commit calls of a shell line create."""
     made = []
-    for args in docker_calls(command):
-        plan = plan_docker_call(args, "x")
-        if plan.kind in ("build", "tag", "commit"):
+    for call in docker_invocations(command):
+        plan = _plan(call, "x")
+        if plan.kind in ("image build", "image tag", "container commit"):
             made.extend(plan.target_tags)
     return made
 
@@ -760,6 +605,10 @@ def shim_main(argv: list[str]) -> int:
     run_id = os.environ[ENV_RUN_ID]
     state = os.environ[ENV_STATE]
     iidfile = f"{state}.iid-{os.getpid()}"
+    unreadable = cli_snapshot_error()
+    if unreadable:
+        print(f"kb-examples: {unreadable}", file=sys.stderr)
+        return 125
     plan = plan_docker_call(argv, run_id, iidfile)
     if plan.refusal:
         print(f"kb-examples: refused: {plan.refusal}", file=sys.stderr)
@@ -785,7 +634,7 @@ def shim_main(argv: list[str]) -> int:
     if plan.keeps_volumes:
         for _, container in plan.removes:
             _record_anonymous_volumes(docker, container, state)
-    if plan.kind == "build":
+    if plan.kind == "image build":
         return _run_build(docker, plan, state)
     os.execv(docker, [docker, *plan.args])
     return 127  # not reached
@@ -1006,15 +855,10 @@ class ExampleRunner:
                         f"{str(SCRIPTS_DIR)!r})\nfrom kbtools.examples import shim_main\n"
                         f"sys.exit(shim_main(sys.argv[1:]))\n", encoding="utf-8")
         shim.chmod(0o755)
-        flags_file = self.home / "value-flags.json"
-        flags_file.write_text(json.dumps({kind: sorted(value_flags(kind) or ())
-                                          for kind in FLAG_KINDS if value_flags(kind)}),
-                              encoding="utf-8")
         self.env = dict(os.environ)
         self.env.update({
             "PATH": f"{shim_dir}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
             ENV_RUN_ID: self.run_id, ENV_STATE: str(self.state), ENV_DOCKER: self.docker,
-            ENV_FLAGS: str(flags_file),
             "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8",
         })
         self.env.pop("PYTHONPATH", None)
