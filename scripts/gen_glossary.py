@@ -88,6 +88,10 @@ def render(terms: list[Term], lang: str, docs_dir: Path = DOCS_DIR) -> str:
         f"  - {text['tag']}",
         "kb_generated: true",   # both languages come from one data file: no translation status
         "heading_order: per-language",   # zh in pinyin order, en alphabetical: same ids
+        # each heading is exactly a term: without this the glossary outranks the page that
+        # explains the term (search for 交换分区 would open the glossary first)
+        "search:",
+        "  boost: 0.001",
         "---",
         "",
         f"<!-- {text['generated']} -->",
