@@ -29,11 +29,6 @@ def require(condition: bool, what: str, how_to_enable: str) -> None:
     pytest.skip(f"{what} not available; to enable: {how_to_enable}")
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: needs Chromium + Playwright (slow)")
-    config.addinivalue_line("markers", "engine: needs a running Docker Engine (slow)")
-
-
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """Build the bilingual site once with --strict; returns the site directory."""
@@ -46,3 +41,16 @@ def built_site(tmp_path_factory) -> Path:
         pytest.fail("mkdocs build --strict failed:\n" + result.stdout + result.stderr)
     site_dir.joinpath(".build-log").write_text(result.stdout + result.stderr, encoding="utf-8")
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def site_in_browser(built_site: Path):
+    """(base URL, Browser): the built site served on 127.0.0.1 under its base path, and one
+    headless Debian Chromium for the whole run (browser tests share it)."""
+    from kbtools.browser import chromium, find_chromium, playwright_available, serve_site
+
+    require(find_chromium() is not None and playwright_available(),
+            "Chromium + Playwright", "apt-get install -y chromium (Playwright: pip install -r "
+            "requirements.txt; never 'playwright install')")
+    with serve_site(built_site) as base_url, chromium() as browser:
+        yield base_url, browser

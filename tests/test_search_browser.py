@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from conftest import REPO_ROOT, require
-from kbtools.browser import chromium, find_chromium, playwright_available, serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -158,13 +156,8 @@ class SearchBox:
 
 
 @pytest.fixture(scope="module")
-def site(built_site: Path):
-    """(base URL, Browser): the built site on 127.0.0.1 and a headless Debian Chromium."""
-    require(find_chromium() is not None and playwright_available(),
-            "Chromium + Playwright", "apt-get install -y chromium (Playwright: pip install -r "
-            "requirements.txt; never 'playwright install')")
-    with serve_site(built_site) as base_url, chromium() as browser:
-        yield base_url, browser
+def site(site_in_browser):
+    return site_in_browser
 
 
 def open_page(site, path: str):

@@ -8,13 +8,10 @@ repository widget (overridden in overrides/partials/source.html), emoji/mermaid 
 """
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import require
-from kbtools.browser import chromium, find_chromium, playwright_available, serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +24,8 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
 @pytest.fixture(scope="module")
-def site(built_site: Path):
-    require(find_chromium() is not None and playwright_available(),
-            "Chromium + Playwright", "apt-get install -y chromium (Playwright: pip install -r "
-            "requirements.txt; never 'playwright install')")
-    with serve_site(built_site) as base_url, chromium() as browser:
-        yield base_url, browser
+def site(site_in_browser):
+    return site_in_browser
 
 
 def is_local(url: str) -> bool:
