@@ -1,6 +1,5 @@
 """The bilingual site builds with --strict, without warnings, into / (zh) and /en/ (en)."""
-from bs4 import BeautifulSoup
-
+from kbtools.linkcheck import parsed_html
 from kbtools.pages import load_pages
 
 
@@ -22,8 +21,8 @@ def test_both_languages_are_built_for_every_page(built_site):
 
 
 def test_language_of_each_build(built_site):
-    zh = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    en = BeautifulSoup((built_site / "en" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    zh = parsed_html(built_site / "index.html")
+    en = parsed_html(built_site / "en" / "index.html")
     assert zh.html["lang"] == "zh"
     assert en.html["lang"] == "en"
 
@@ -32,7 +31,7 @@ def test_no_third_party_urls_in_html_heads(built_site):
     """No Google Fonts, no CDN script or stylesheet in any page (the browser test checks loads)."""
     offenders = []
     for html in built_site.rglob("*.html"):
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed_html(html)
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             for element in soup.find_all(tag, attrs={attr: True}):
                 if element[attr].startswith(("http://", "https://", "//")) and \

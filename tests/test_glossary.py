@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 import gen_glossary
 from kbtools.frontmatter import check_front_matter
 from kbtools.glossary import add_tooltips, load_glossary, wants_tooltips
+from kbtools.linkcheck import parsed_html
 from kbtools.pages import parse_page
 from kbtools.paths import DOCS_DIR, GLOSSARY_FILE, LANGUAGES
 
@@ -255,8 +256,7 @@ def _resolve(site: Path, page_file: Path, href: str) -> tuple[Path, str]:
 def test_every_glossary_link_and_anchor_resolves_in_the_built_site(built_site, terms):
     for lang, rel in GLOSSARY_URL.items():
         page_file = built_site / rel
-        soup = BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser")
-        article = soup.select_one("article")
+        article = parsed_html(page_file).select_one("article")
         for term in terms:
             heading = article.find(id=term.id)
             assert heading is not None and heading.name == "h2", f"{lang}: no #{term.id}"
@@ -270,8 +270,7 @@ def test_every_glossary_link_and_anchor_resolves_in_the_built_site(built_site, t
             if lang == "en":
                 assert "/en/" in target.as_posix(), f"{rel}: {href} leaves the English site"
             if fragment:
-                other = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
-                assert other.find(id=fragment), f"{rel}: {href}: no #{fragment} in {target}"
+                assert parsed_html(target).find(id=fragment), f"{rel}: {href}: no #{fragment} in {target}"
             checked += 1
         assert checked >= len(terms)
 
@@ -285,8 +284,7 @@ def test_built_content_pages_have_tooltips_in_both_languages(built_site, terms):
             rel = html_file.relative_to(built_site).as_posix()
             if (lang == "zh" and rel.startswith("en/")) or "glossary" in rel:
                 continue
-            article = BeautifulSoup(html_file.read_text(encoding="utf-8"),
-                                    "html.parser").select_one("article")
+            article = parsed_html(html_file).select_one("article")
             if article is None:
                 continue
             abbrs = [a for a in article.find_all("abbr")
@@ -300,6 +298,5 @@ def test_built_content_pages_have_tooltips_in_both_languages(built_site, terms):
         f"no glossary tooltip in the built site ({dict(found)}): the build hook must call "
         "kbtools.glossary.add_tooltips in on_page_content")
     for lang, rel in GLOSSARY_URL.items():
-        article = BeautifulSoup((built_site / rel).read_text(encoding="utf-8"),
-                                "html.parser").select_one("article")
+        article = parsed_html(built_site / rel).select_one("article")
         assert article.find("abbr") is None, f"{rel}: the glossary page must not get tooltips"

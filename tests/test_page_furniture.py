@@ -4,8 +4,7 @@ from data/verified-engine.yml only), and the translation status on English pages
 import subprocess
 
 import yaml
-from bs4 import BeautifulSoup
-
+from kbtools.linkcheck import parsed_html
 from kbtools.pages import load_pages
 from kbtools.paths import VERIFIED_ENGINE
 from kbtools.translation import last_commit_times, page_status
@@ -16,8 +15,7 @@ ENGINE = yaml.safe_load(VERIFIED_ENGINE.read_text(encoding="utf-8"))
 def built_html(site, page):
     folder = "" if page.key == "index" else page.key + "/"
     prefix = "" if page.lang == "zh" else "en/"
-    return BeautifulSoup((site / prefix / folder / "index.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    return parsed_html(site / prefix / folder / "index.html")
 
 
 def test_every_page_has_an_edit_link_to_its_own_file(built_site):

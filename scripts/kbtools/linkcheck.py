@@ -23,7 +23,10 @@ class BrokenLink:
         return f"{self.page}: {self.target}: {self.reason}"
 
 
-def _soup(path: Path) -> BeautifulSoup:
+@lru_cache(maxsize=512)
+def parsed_html(path: Path) -> BeautifulSoup:
+    """A built HTML file, parsed once per process (the tests read the same build many times).
+    Callers must not modify the returned tree."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
@@ -43,7 +46,7 @@ class SiteLinks:
 
     @lru_cache(maxsize=None)
     def ids(self, path: Path) -> frozenset[str]:
-        soup = _soup(path)
+        soup = parsed_html(path)
         return frozenset(tag["id"] for tag in soup.find_all(id=True)) | \
             frozenset(tag["name"] for tag in soup.find_all("a", attrs={"name": True}))
 
@@ -51,7 +54,7 @@ class SiteLinks:
         rel = page.relative_to(self.site_dir).as_posix()
         base = "http://site.invalid" + self.base_path + rel
         problems: list[BrokenLink] = []
-        soup = _soup(page)
+        soup = parsed_html(page)
         for tag, attr in (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")):
             for element in soup.find_all(tag, attrs={attr: True}):
                 target = element[attr]

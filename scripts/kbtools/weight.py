@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from .linkcheck import parsed_html
 
 
 @lru_cache(maxsize=None)
@@ -19,7 +19,7 @@ def gzip_size(path: Path) -> int:
 
 def page_assets(site_dir: Path, html: Path) -> list[Path]:
     """Local files a browser fetches when it first opens ``html``."""
-    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    soup = parsed_html(html)
     base = "http://site.invalid/" + html.relative_to(site_dir).as_posix()
     urls = [tag["src"] for tag in soup.find_all(["script", "img"], src=True)]
     urls += [tag["href"] for tag in soup.find_all("link", href=True)
