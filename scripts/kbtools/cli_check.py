@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dockercli import (HELP_FLAG, Command, Flag, Invocation, Issue, Snapshot,
-                        looks_like_misspelt_docker, parse_line, _unknown_flag)
+                        looks_like_misspelt_docker, parse_line, unknown_flag_issue)
 from .pages import INLINE_CODE_RE, CodeBlock, Page, Table, console_steps, pair_pages
 from .paths import CLI_SNAPSHOT
 from .problems import Problem, display_path
@@ -336,7 +336,7 @@ class _PageChecker:
             for name in cell.names:
                 flag = command.flag(name)
                 if flag is None:
-                    issue, _ = _unknown_flag(name, command, shown, self.snapshot, self.others)
+                    issue, _ = unknown_flag_issue(name, command, shown, self.snapshot, self.others)
                     hint = issue.hint
                     if name in self.others:
                         hint = (f"`{name}` is an option of `{self.others[name]}`, not docker: "

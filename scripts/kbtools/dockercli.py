@@ -372,7 +372,7 @@ def docker_invocations(text: str, snapshot: Snapshot | None = None) -> list[Invo
             if invocation.prefix == "docker"]
 
 
-def _unknown_flag(name: str, command: Command, shown: str, snapshot: Snapshot,
+def unknown_flag_issue(name: str, command: Command, shown: str, snapshot: Snapshot,
                   other_programs: dict[str, str] | None = None) -> tuple[Issue, Flag | None]:
     """The issue for an unknown option, and the flag it is probably a misspelling of."""
     typed_as = f"`{shown}`"
@@ -421,7 +421,7 @@ def _parse_flags(words: list[str], start: int, command: Command, shown: str,
             name, eq, value = word[2:].partition("=")
             flag = command.long(name)
             if flag is None:
-                issue, guess = _unknown_flag(f"--{name}", command, shown, snapshot,
+                issue, guess = unknown_flag_issue(f"--{name}", command, shown, snapshot,
                                              other_programs)
                 invocation.issues.append(issue)
                 if not eq and guess is not None and guess.takes_value and \
@@ -452,7 +452,7 @@ def _parse_flags(words: list[str], start: int, command: Command, shown: str,
                 flag = command.short(char)
                 rest = chars[position + 1:]
                 if flag is None:
-                    issue, _ = _unknown_flag(f"-{char}", command, shown, snapshot,
+                    issue, _ = unknown_flag_issue(f"-{char}", command, shown, snapshot,
                                              other_programs)
                     if len(chars) > 1:
                         issue.text = word
