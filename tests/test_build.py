@@ -1,6 +1,7 @@
 """The bilingual site builds with --strict, without warnings, into / (zh) and /en/ (en)."""
 from kbtools.linkcheck import parsed_html
 from kbtools.pages import load_pages
+from kbtools.paths import site_base_path
 
 
 def test_strict_build_has_no_warnings(built_site):
@@ -38,3 +39,12 @@ def test_no_third_party_urls_in_html_heads(built_site):
                         not (tag == "link" and element.get("rel") in (["canonical"], ["alternate"])):
                     offenders.append(f"{html.relative_to(built_site)}: <{tag} {attr}={element[attr]}>")
     assert not offenders, "\n".join(offenders[:20])
+
+
+def test_404_page_speaks_both_languages(built_site):
+    """static-i18n leaves the English 404 at the root: ours links to both home pages."""
+    soup = parsed_html(built_site / "404.html")
+    assert soup.select_one('p[lang="zh"]') is not None and soup.select_one('p[lang="en"]') is not None
+    hrefs = {a["href"] for a in soup.select("article a[href]")}
+    root = site_base_path()
+    assert hrefs == {root, root + "en/"}, hrefs

@@ -1,5 +1,6 @@
 """MkDocs hooks of the site (listed under ``hooks:`` in mkdocs.yml).
 
+* on_config: ``extra.kb_root`` (the site's root path) for the bilingual 404 page.
 * on_page_markdown: checks the page's front matter and tags against data/tags.yml and stops the
   build with ``file:line: rule: message (hint)`` instead of a traceback; adds the "examples
   verified on Docker Engine X" note (from data/verified-engine.yml, the one place that holds the
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kbtools.frontmatter import check_front_matter  # noqa: E402
 from kbtools.pages import parse_page  # noqa: E402
-from kbtools.paths import REPO_ROOT, VERIFIED_ENGINE  # noqa: E402
+from kbtools.paths import REPO_ROOT, VERIFIED_ENGINE, site_base_path  # noqa: E402
 from kbtools.problems import display_path  # noqa: E402
 from kbtools.translation import last_commit_times, page_status  # noqa: E402
 
@@ -60,6 +61,12 @@ def _date(timestamp: int) -> str:
 
 def _note(text: str, kind: str) -> str:
     return f'<p class="kb-note kb-note--{kind}">{html.escape(text)}</p>\n\n'
+
+
+def on_config(config):
+    # where the site's root is served (the path of site_url), for the bilingual 404 page
+    config.extra["kb_root"] = site_base_path()
+    return config
 
 
 def on_page_markdown(markdown, page, config, files):
