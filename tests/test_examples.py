@@ -8,6 +8,7 @@ parts (normaliser, ``...`` matching, label injection, zh/en equality, terminal r
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -352,6 +353,34 @@ def test_static_binary_check():
             assert build_images.is_static_elf(Path("/bin/busybox")) == \
                 ("statically linked" in static.stdout or "static-pie" in static.stdout)
 
+
+
+def test_requires_skips_on_another_engine_and_rejects_unknown_values(tmp_path):
+    page = parse_page(write_page(tmp_path, "t/page.md", """
+        <!-- example: requires=cgroup-v2 -->
+        ```console
+        $ docker run --rm busybox cat /sys/fs/cgroup/memory.max
+        max
+        ```
+
+        <!-- example: requires=cgroup-v9 -->
+        ```console
+        $ docker info
+        ```
+        """), tmp_path)
+    runner = ExampleRunner()
+    try:
+        runner.engine_info = {"CgroupVersion": "1"}    # what docker info reports on a v1 host
+        problems = []
+        first = runner._run_block(page, page.examples[0], tmp_path, problems)
+        second = runner._run_block(page, page.examples[1], tmp_path, problems)
+        assert runner.missing_images(page) == []       # a skipped example needs no image
+    finally:
+        shutil.rmtree(runner.home, ignore_errors=True)
+    assert (first.status, first.reason) == ("skipped", "needs a cgroup-v2 engine; this engine "
+                                                       "has CgroupVersion 1")
+    assert second.status == "not run"
+    assert [(p.rule, p.line) for p in problems] == [("KB511", 13)]   # the second marker
 
 # ------------------------------------------------------------------------- on the engine
 

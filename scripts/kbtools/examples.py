@@ -50,6 +50,7 @@ import termios
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,10 @@ RULES = {
     "KB508": "something created by the examples was left on the engine",
     "KB509": "the runner itself failed on a page (a bug: report it)",
     "KB510": "a page uses an image that has no local recipe",
+    "KB511": "an example's requires= names an engine property the runner does not know",
 }
+#: values of ``<!-- example: requires=... -->`` and how to read them from ``docker info``
+ENGINE_PROPERTIES = {"cgroup-v1": ("CgroupVersion", "1"), "cgroup-v2": ("CgroupVersion", "2")}
 
 
 def console_steps(block: "CodeBlock"):
@@ -904,6 +908,26 @@ class ExampleRunner:
             shutil.rmtree(workdir, ignore_errors=True)
         return run
 
+    @cached_property
+    def engine_info(self) -> dict[str, str]:
+        """The ``docker info`` fields that ``requires=`` may test."""
+        fields = sorted({field for field, _ in ENGINE_PROPERTIES.values()})
+        template = "\t".join(f"{{{{.{field}}}}}" for field in fields)
+        result = subprocess.run([self.docker, "info", "--format", template],
+                                capture_output=True, text=True)
+        return dict(zip(fields, result.stdout.strip().split("\t")))
+
+    def unmet_requirement(self, block: CodeBlock) -> str | None:
+        """Why the engine cannot run this example (its ``requires=``), or None."""
+        wanted = block.marker.options.get("requires")
+        if not wanted or wanted not in ENGINE_PROPERTIES:
+            return None
+        field_name, value = ENGINE_PROPERTIES[wanted]
+        have = self.engine_info.get(field_name, "?")
+        if have == value:
+            return None
+        return f"needs a {wanted} engine; this engine has {field_name} {have}"
+
     def missing_images(self, page: Page) -> list[Problem]:
         """Problems for images a page runs that are neither on the engine nor built by the
         page itself (they could not be pulled: no registry)."""
@@ -911,7 +935,7 @@ class ExampleRunner:
         problems: list[Problem] = []
         for block in page.examples:
             options = block.marker.options
-            if "skip" in options:
+            if "skip" in options or self.unmet_requirement(block):
                 continue
             if options.get("file"):
                 continue
@@ -932,6 +956,15 @@ class ExampleRunner:
         options = block.marker.options
         if "skip" in options:
             return ExampleOutcome(block, "skipped", options["skip"])
+        wanted = options.get("requires")
+        if wanted and wanted not in ENGINE_PROPERTIES:
+            problems.append(Problem(page.display, block.marker.line, "KB511",
+                                    f"requires={wanted} is not an engine property the runner knows",
+                                    f"use one of: {', '.join(sorted(ENGINE_PROPERTIES))}"))
+            return ExampleOutcome(block, "not run", "unknown requirement")
+        unmet = self.unmet_requirement(block)
+        if unmet:
+            return ExampleOutcome(block, "skipped", unmet)
         if options.get("file"):
             name = options["file"]
             target = (workdir / name).resolve()

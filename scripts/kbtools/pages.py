@@ -46,6 +46,8 @@ EXAMPLE_OPTIONS = {
     "tty": "run the commands in a pseudo-terminal (attach, exec -it)",
     "keys": "keys sent to the terminal after the output appeared, e.g. keys=\"ctrl-p ctrl-q\"",
     "wait": "seconds to wait before sending keys or reading output of a tty example",
+    "requires": "an engine property the example depends on: cgroup-v1 or cgroup-v2; on an engine "
+                "without it the example is skipped (counted, with the reason)",
 }
 
 
