@@ -33,6 +33,8 @@ QUERIES = [
     ("zh", "--cpu-shares", "resources/cpu/#cpu-shares"),
     ("zh", "--restart", "containers/run/#restart"),
     ("zh", "-d", "containers/run/#detach"),
+    ("zh", "-it", "containers/run/#interactive"),     # "it" is a stop word: found by long names
+    ("zh", "-i", "containers/run/#interactive"),
     ("zh", "--network none", "network/default-networks/#none"),
     ("zh", "--device-write-bps", "resources/block-io/#device-bps"),
     ("zh", "--pids-limit", "internals/cgroups-namespaces/#pids-limit"),
@@ -52,6 +54,8 @@ QUERIES = [
     ("en", "--cpu-shares", "resources/cpu/#cpu-shares"),
     ("en", "--restart", "containers/run/#restart"),
     ("en", "-d", "containers/run/#detach"),
+    ("en", "-it", "containers/run/#interactive"),
+    ("en", "-i", "containers/run/#interactive"),
     ("en", "--network none", "network/default-networks/#none"),
     ("en", "--device-write-bps", "resources/block-io/#device-bps"),
     ("en", "--pids-limit", "internals/cgroups-namespaces/#pids-limit"),

@@ -7,7 +7,9 @@
  *  1. mkdocs-static-i18n writes ONE search index for both languages (English pages under
  *     "en/"), so an English reader would get Chinese results and a Chinese reader English ones.
  *  2. lunr reads a leading "-" as "must not contain": `--memory-swap` finds nothing at all and
- *     `-d` matches almost every page. Readers search for flags all the time.
+ *     `-d` matches almost every page. Readers search for flags all the time. Short flags that
+ *     are English stop words (`-i`, `-it`) are not even in the index: they are searched by
+ *     their long names, learnt from the flag tables.
  *  3. Material's own Chinese query segmenter never tries the whole of what it cuts, so it
  *     searches "交换分区" as "交换" alone and "进程" as "进" (a word of its own in the index).
  *
@@ -52,6 +54,13 @@
   // Every word of the index (Chinese ones are jieba's words between U+200B separators),
   // learnt from SETUP: to cut Chinese queries like the index, and to tell a finished word.
   var indexWords = new Set();
+
+  // Long names of short flags ("-i" -> interactive, input), learnt from the flag tables' text
+  // ("-i, --interactive") in SETUP. Used only for a short flag whose own letters are all stop
+  // words and therefore not in the index: "-i", "-it", "-a".
+  var longNames = new Map();
+  var flagTables = [];     // per section: Map(letter -> long name) of the pairs it lists
+  var SHORT_LONG = /(?:^|[\s(,>])-([a-z0-9])(?:<\/code>)?, (?:<code>)?--([a-z0-9][a-z0-9-]*)/gi;
   var HAN_RUN = /\p{sc=Han}+/gu;
   var LONGEST_WORD = 8;
 
@@ -69,6 +78,15 @@
       (doc.title + " " + doc.text).split(separator).forEach(function (word) {
         indexWords.add(word.toLowerCase());
       });
+      var pair, table = new Map();
+      SHORT_LONG.lastIndex = 0;
+      while ((pair = SHORT_LONG.exec(doc.text)) !== null) {
+        var letter = pair[1].toLowerCase();
+        if (!longNames.has(letter)) longNames.set(letter, new Set());
+        longNames.get(letter).add(pair[2].toLowerCase());
+        table.set(letter, pair[2].toLowerCase());
+      }
+      if (table.size) flagTables.push(table);
     });
   }
 
@@ -121,17 +139,50 @@
     }
 
     var terms = [];
+    var indexed = function (part) { return part && (stopWordsIndexed || !STOP_WORDS.has(part)); };
     words.forEach(function (word) {
       if (!plain(word)) return terms.push(word);
-      word.split(separator).forEach(function (part) {
-        part = part.toLowerCase();
-        if (part && (stopWordsIndexed || !STOP_WORDS.has(part))) terms.push("+" + part);
-      });
+      // Short flags the index cannot find as they are: a stop word ("-i", "-it") or a cluster
+      // that is no word ("-itd"). They are searched by their long names.
+      var letters = /^-[a-z0-9]+$/i.test(word) ? word.slice(1).toLowerCase() : "";
+      if (letters && (!indexed(letters) || (letters.length > 1 && !indexWords.has(letters))))
+        return terms.push.apply(terms, longNameTerms(letters));
+      var parts = word.toLowerCase().split(separator).filter(indexed);
+      parts.forEach(function (part) { terms.push("+" + part); });
     });
     var last = terms[terms.length - 1];
     if (last && last.charAt(0) === "+" && !indexWords.has(last.slice(1)))
       terms[terms.length - 1] = last + "*";
     return terms.join(" ");
+  }
+
+  /**
+   * "-it" -> "interactive input t tty tag time …": each letter by its long names, plus the letter
+   * itself where the index has it (a heading like "`-i`, `-t`" then ranks first). A letter with
+   * one long name makes it required; a letter with several (-t is --tty, --time, --tag …) adds
+   * them as optional terms, which rank the sections that have more of them first.
+   */
+  function longNameTerms(letters) {
+    var terms = [];
+    var chars = Array.from(letters);
+    // A cluster ("-it") means flags of ONE command: only long names from the flag tables that
+    // list every letter of it count (-i/-t of run and exec, not -t --tag of build).
+    var together = chars.length < 2 ? [] : flagTables.filter(function (table) {
+      return chars.every(function (letter) { return table.has(letter); });
+    });
+    chars.forEach(function (letter) {
+      var names = together.length
+        ? Array.from(new Set(together.map(function (table) { return table.get(letter); })))
+        : Array.from(longNames.get(letter) || []);
+      if (stopWordsIndexed || !STOP_WORDS.has(letter)) terms.push(letter);
+      names.forEach(function (name) {
+        name.split(separator).forEach(function (part) {
+          if (part && (stopWordsIndexed || !STOP_WORDS.has(part)))
+            terms.push((names.length === 1 ? "+" : "") + part);
+        });
+      });
+    });
+    return terms;
   }
 
   /** Return the message to send instead of `message` (unknown messages pass unchanged). */
