@@ -23,3 +23,16 @@ def test_search_index_per_language_fits_the_budget(built_site):
     sizes = search_index_sizes(built_site)
     assert set(sizes) == {"zh", "en"} and all(sizes.values())
     assert all(size <= SEARCH_BUDGET for size in sizes.values()), sizes
+
+
+def test_own_scripts_are_served_without_comment_lines(built_site):
+    """The build strips whole-line comments of our scripts (kept in overrides/ for contributors)."""
+    from kbtools.hooks import OWN_SCRIPTS
+    from kbtools.paths import REPO_ROOT
+
+    for rel in OWN_SCRIPTS:
+        served = (built_site / rel).read_text(encoding="utf-8")
+        source = (REPO_ROOT / "overrides" / rel).read_text(encoding="utf-8")
+        assert len(served) < len(source)
+        assert not any(line.lstrip().startswith(("//", "/*", "* ")) for line in served.splitlines())
+        assert "window.Worker = class extends NativeWorker" in served

@@ -9,6 +9,8 @@
 * on_page_content: glossary tooltips (<abbr title>) on content pages.
 * on_post_page: drops the template's indentation outside <pre> (about 10 % of each page's
   bytes, ~0.8 KB gzip: the page-weight budget of issue 7 is tight).
+* on_post_build: serves the site's own scripts without their comment lines (the comments stay
+  in overrides/, where contributors read them; readers download the code only).
 """
 from __future__ import annotations
 
@@ -116,3 +118,17 @@ def on_post_page(output, page, config):
     parts = PRE_BLOCK_RE.split(output)
     return "".join(part if index % 2 else re.sub(r"\n[ \t]+", "\n", part)
                    for index, part in enumerate(parts))
+
+
+# Whole-line comments only: a "//" or "/*" that starts a line (after indentation) can never be
+# part of a string or a regular expression literal in our scripts.
+JS_COMMENT_LINES_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.M | re.S)
+OWN_SCRIPTS = ("assets/javascripts/search-query.js",)
+
+
+def on_post_build(config):
+    for rel in OWN_SCRIPTS:
+        path = Path(config["site_dir"]) / rel
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            path.write_text(JS_COMMENT_LINES_RE.sub("", text), encoding="utf-8")
