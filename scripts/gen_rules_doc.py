@@ -22,8 +22,10 @@ def all_rules() -> dict[str, str]:
     rules = dict(PAGE_RULES)
     from kbtools.cli_check import RULES as CLI_RULES
     from kbtools.examples import RULES as EXAMPLE_RULES
-    rules.update(CLI_RULES)
-    rules.update(EXAMPLE_RULES)
+    from kbtools.glossary import RULES as GLOSSARY_RULES
+    from offline import RULES as OFFLINE_RULES
+    for more in (CLI_RULES, EXAMPLE_RULES, GLOSSARY_RULES, OFFLINE_RULES):
+        rules.update(more)
     return dict(sorted(rules.items()))
 
 

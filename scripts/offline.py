@@ -36,6 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE  # noqa: E402
 from kbtools.problems import Problem, display_path  # noqa: E402
 
+#: Problems the offline edition reports (listed in CONTRIBUTING.md).
+RULES = {
+    "KB701": "no verified engine is recorded in data/verified-engine.yml (the cover says so)",
+    "KB702": "the built site lacks a page of the nav (build the site first)",
+    "KB703": "an image of a page is missing from the built site",
+}
+
 OUT_DIR = REPO_ROOT / "offline"
 BASENAME = "docker-basics"
 LANG_PREFIX = {"zh": "", "en": "en/"}
