@@ -10,6 +10,7 @@ import yaml
 
 from kbtools.checks import check_page, check_parity
 from kbtools.pages import load_pages
+from lint import main as lint_main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -26,17 +27,25 @@ def test_good_fixture_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_lint_command_reports_without_traceback():
+    """The command itself, as a contributor runs it, on one broken contribution."""
+    result = run_lint(FIXTURES / "bad" / "unknown-tag" / "docs")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ":5: KB105: unknown tag" in result.stdout
+
+
 @pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_broken_contribution_is_reported(case):
+def test_broken_contribution_is_reported(case, capsys):
+    """Every broken contribution: the lint's main() (in-process, fast) fails naming file+line."""
     expected = EXPECTED[case]
     docs = FIXTURES / "bad" / case / "docs"
-    result = run_lint(docs)
-    output = result.stdout + result.stderr
-    assert "Traceback" not in output, output
-    assert result.returncode == 1, f"{case} passed silently:\n{output}"
+    returncode = lint_main(["--no-history", "--docs-dir", str(docs)])
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert returncode == 1, f"{case} passed silently:\n{output}"
     wanted = f"{(docs / expected['file']).relative_to(REPO).as_posix()}:{expected['line']}: " \
              f"{expected['rule']}"
-    lines = [line for line in result.stdout.splitlines() if line.startswith(wanted)]
+    lines = [line for line in captured.out.splitlines() if line.startswith(wanted)]
     assert lines, f"expected a line starting with {wanted!r}, got:\n{output}"
     assert "(" in lines[0] and lines[0].endswith(")"), f"no hint in: {lines[0]}"
 
