@@ -553,6 +553,14 @@ def _docker_out(docker: str, *args: str) -> tuple[int, str]:
     return result.returncode, result.stdout.strip()
 
 
+def _labels(text: str) -> dict:
+    """Labels printed by ``docker inspect --format '{{json ...Labels}}'`` ({} when none)."""
+    try:
+        return json.loads(text) or {}
+    except json.JSONDecodeError:
+        return {}
+
+
 def _owned_image(docker: str, run_id: str, state: list[dict], tag: str) -> bool | None:
     """None when the tag does not exist; else whether this run made what it points to."""
     code, out = _docker_out(docker, "image", "inspect", "--format",
@@ -560,11 +568,7 @@ def _owned_image(docker: str, run_id: str, state: list[dict], tag: str) -> bool 
     if code != 0:
         return None
     image_id, _, labels = out.partition(" ")
-    try:
-        label_map = json.loads(labels) or {}
-    except json.JSONDecodeError:
-        label_map = {}
-    if label_map.get(RUN_LABEL) == run_id:
+    if _labels(labels).get(RUN_LABEL) == run_id:
         return True
     recorded_tags = {canonical_image(e["tag"]) for e in state if "tag" in e}
     recorded_images = {e["image"] for e in state if "image" in e}
@@ -582,11 +586,7 @@ def _owned_object(docker: str, run_id: str, state: list[dict], kind: str,
                             if kind != "container" else "{{json .Config.Labels}}", name)
     if code != 0:
         return None
-    try:
-        labels = json.loads(out) or {}
-    except json.JSONDecodeError:
-        labels = {}
-    if labels.get(RUN_LABEL) == run_id:
+    if _labels(out).get(RUN_LABEL) == run_id:
         return True
     return kind == "volume" and any(e.get("volume") == name for e in state)
 
