@@ -80,6 +80,8 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError("\n".join(str(p) for p in errors))
 
     lang = parsed.lang
+    if page.file.src_uri in HOME_PAGES:
+        page.meta["kb_home"] = True      # tab title and H1 from the front-matter title
     notes = NOTES.get(lang, NOTES["en"])
     prefix = ""
     engine = verified_engine()
@@ -101,20 +103,27 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html_text, page, config, files):
-    try:
-        from kbtools.glossary import add_tooltips
-    except ImportError:
-        return html_text
-    if page.file.src_uri.startswith(("reference/glossary", "tags")):
-        return html_text
-    lang = config["theme"]["language"]
-    return add_tooltips(html_text, "zh" if lang.startswith("zh") else "en")
+    from kbtools.glossary import add_tooltips
+    from kbtools.reader import enhance, home_heading, is_table_page
+
+    if not page.file.src_uri.startswith(("reference/glossary", "tags")):
+        lang = config["theme"]["language"]
+        html_text = add_tooltips(html_text, "zh" if lang.startswith("zh") else "en")
+    if is_table_page(html_text):
+        page.meta["hide"] = sorted(set(page.meta.get("hide") or []) | {"navigation"})
+    if page.meta.get("kb_home"):
+        html_text = home_heading(html_text, page.meta["title"])
+    # copy text of console blocks, table labels, keyboard tooltips, diagram links (issue 13)
+    return enhance(html_text)
 
 
 PRE_BLOCK_RE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S)
 
 
 def on_post_page(output, page, config):
+    from kbtools.reader import absolute_alternates
+
+    output = absolute_alternates(output, page.canonical_url)
     parts = PRE_BLOCK_RE.split(output)
     return "".join(part if index % 2 else re.sub(r"\n[ \t]+", "\n", part)
                    for index, part in enumerate(parts))
@@ -123,7 +132,27 @@ def on_post_page(output, page, config):
 # Whole-line comments only: a "//" or "/*" that starts a line (after indentation) can never be
 # part of a string or a regular expression literal in our scripts.
 JS_COMMENT_LINES_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.M | re.S)
-OWN_SCRIPTS = ("assets/javascripts/search-query.js",)
+OWN_SCRIPTS = ("assets/javascripts/search-query.js", "assets/javascripts/reader.js")
+HOME_PAGES = ("index.md", "index.en.md")
+
+
+_ZH_404: dict[str, str] = {}
+
+
+def on_post_template(output, template_name, config):
+    """One 404 page per language. static-i18n builds zh first, then en, and each build renders
+    404.html into site/404.html: keep the zh page at the root (what GitHub Pages serves for every
+    missing address) and write the English one to en/404.html."""
+    if template_name != "404.html":
+        return output
+    lang = config["theme"]["language"]
+    if lang.startswith("zh"):
+        _ZH_404["zh"] = output
+        return output
+    target = Path(config["site_dir"]) / lang / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return _ZH_404.get("zh", output)
 
 
 def on_post_build(config):
