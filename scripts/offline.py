@@ -34,6 +34,7 @@ from bs4 import BeautifulSoup
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE  # noqa: E402
+from kbtools.printing import drop_screen_only, wrap_code  # noqa: E402
 from kbtools.problems import Problem, display_path  # noqa: E402
 
 #: Problems the offline edition reports (listed in CONTRIBUTING.md).
@@ -98,10 +99,14 @@ html[lang="en"] body, html[lang="en"] .md-typeset {
 .md-typeset .kb-toc a { color: inherit; text-decoration: none; }
 .kb-page { break-before: page; }
 .md-typeset .kb-page__section { color: #666; font-size: .7rem; margin: 0; }
-.md-typeset pre, .md-typeset table, .md-typeset .admonition, .md-typeset img { break-inside: avoid; }
+/* Only small things are kept in one piece: a table or code block that does not fit the rest of
+   a page continues on the next one instead of leaving the page nearly empty (rows stay whole). */
+.md-typeset .admonition, .md-typeset img, .md-typeset tr { break-inside: avoid; }
+.md-typeset p, .md-typeset li, .md-typeset pre { orphans: 3; widows: 3; }
 .md-typeset h1, .md-typeset h2, .md-typeset h3, .md-typeset h4 { break-after: avoid; }
 .md-typeset td:first-child code { white-space: nowrap; }
-.md-typeset pre > code { white-space: pre-wrap; word-break: break-all; }
+/* code lines are broken by the script, with a mark (kbtools/printing.py); never by the browser */
+.md-typeset pre > code { white-space: pre; overflow: hidden; }
 .md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
 .md-typeset img { max-width: 100%; }
 .md-typeset a.kb-external::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
@@ -244,6 +249,8 @@ class Book:
                                        ".md-source-file, script, .kb-note--verified, "
                                        ".kb-note--in-sync"):
             unwanted.decompose()
+        drop_screen_only(article)          # tooltips, "top right" sentences (kbtools/printing)
+        wrap_code(article)                 # long code lines broken with a visible mark
         h1 = article.find("h1")
         title = h1.get_text(" ", strip=True) if h1 else page.src
         prefix = page.key + "--"
