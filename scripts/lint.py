@@ -20,6 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kbtools.checks import check_page, check_parity  # noqa: E402
 from kbtools.pages import load_pages  # noqa: E402
 from kbtools.paths import DATA_DIR, DOCS_DIR  # noqa: E402
+from kbtools.example_policy import check_page as check_example_policy  # noqa: E402
+from kbtools.example_policy import load_allowances  # noqa: E402
 from kbtools.safety import build_problems  # noqa: E402
 from kbtools.problems import Problem  # noqa: E402
 
@@ -28,8 +30,11 @@ def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -
     # files first: symlinks, SVGs, file types, page sizes and encodings, data files
     problems: list[Problem] = build_problems(docs_dir, data_dir)
     pages = load_pages(docs_dir)
+    allow_file = data_dir / "example-policy-allow.yml"
+    problems.extend(load_allowances(allow_file)[1])
     for page in pages:
         problems.extend(check_page(page, docs_dir))
+        problems.extend(check_example_policy(page, allow_file))
     problems.extend(check_parity(pages))
     try:
         from kbtools.cli_check import check_pages as check_cli

@@ -30,6 +30,8 @@ def make_contribution(root: Path, case: dict) -> tuple[Path, Path]:
     shutil.copytree(CONTROL, docs)
     shutil.copytree(REPO / "data", data)
     sample = docs / "sample.md"
+    if "example" in case:
+        case = dict(case, page=example_snippet(case))
     if "page" in case:
         sample.write_text(sample.read_text(encoding="utf-8") + "\n" + case["page"],
                           encoding="utf-8")
@@ -55,9 +57,26 @@ def make_contribution(root: Path, case: dict) -> tuple[Path, Path]:
     return docs, data
 
 
+def example_snippet(case: dict) -> str:
+    """A file= block (if any) and an example block with the case's $ lines."""
+    text = ""
+    for name, content in case.get("file", {}).items():
+        text += f"<!-- example: file={name} -->\n```text\n{content}```\n\n"
+    commands = "".join(f"$ {line}\n" for line in case["example"])
+    return text + f"<!-- example -->\n```console\n{commands}```\n"
+
+
 def expected_location(root: Path, case: dict) -> tuple[Path, int]:
     if "expect" in case:
         return root / case["expect"]["file"], case["expect"]["line"]
+    if "example" in case:
+        control_lines = len((CONTROL / "sample.md").read_text(encoding="utf-8").splitlines())
+        first = control_lines + 2                      # first appended line
+        where = case.get("expect_line", "")
+        if where.startswith("file"):                   # a line of the file= block's content
+            return root / "docs" / "sample.md", first + 2 + int(where[5:] or 0)
+        file_lines = sum(content.count("\n") + 4 for content in case.get("file", {}).values())
+        return root / "docs" / "sample.md", first + file_lines + 2 + case.get("at", 0)
     if "page" in case:
         control_lines = len((CONTROL / "sample.md").read_text(encoding="utf-8").splitlines())
         return root / "docs" / "sample.md", control_lines + 2 + case.get("at", 0)
