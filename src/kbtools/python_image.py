@@ -23,6 +23,7 @@ PYTHON = Path("/usr/bin/python3.11")
 STDLIB = Path("/usr/lib/python3.11")
 DEBIAN_PACKAGES = Path("/usr/lib/python3/dist-packages")
 BUSYBOX = Path("/bin/busybox")
+CA_CERTIFICATES = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
 class MissingHostFile(RuntimeError):
@@ -58,6 +59,10 @@ def prepare_context(context: Path) -> None:
             raise MissingHostFile(f"{path} is missing: apt-get install -y {package}")
     for source in (PYTHON, STDLIB, DEBIAN_PACKAGES / "pip"):
         copy_into(context, source)
+    # The official image has CA certificates, and pip >= 25 loads them even when it needs no
+    # network (everything is installed already).
+    if CA_CERTIFICATES.exists():
+        copy_into(context, CA_CERTIFICATES)
     # A stand-in for the official image: no Debian "externally managed" marker.
     (context / "root" / STDLIB.relative_to("/") / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
     modules = list((STDLIB / "lib-dynload").glob("*.so"))
