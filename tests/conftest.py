@@ -18,6 +18,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+from kbtools import dockerclient  # noqa: E402
+
+# Every `docker` a test starts is the project's client (Debian's docker-cli), not the first on PATH.
+dockerclient.use_project_client()
+
 
 def require(condition: bool, what: str, how_to_enable: str) -> None:
     """Fail in CI, skip elsewhere, when a needed tool (engine, browser) is missing."""

@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtools import dockerclient
 from kbtools.examples import (canonical_image, cli_snapshot_error,
                               dockerfile_bases, engine_answers, image_present, images_made,
                               images_run)
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true",
                         help="only list the images the pages use, build nothing")
     args = parser.parse_args(argv)
+    dockerclient.use_project_client()
 
     unreadable = cli_snapshot_error()
     if unreadable:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
 
+from kbtools import dockerclient
 from kbtools.images import ensure_images
 from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,
                               engine_answers, engine_versions, update_pages)
@@ -67,9 +70,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the engine's output into both language files of each page")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds per command (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--docker", default=shutil.which("docker") or "docker",
-                        help="the docker client the examples call (default: first on PATH)")
+    parser.add_argument("--docker", default=None,
+                        help="the docker client the examples call (default: the project's "
+                             "client, Debian's /usr/bin/docker; KB_DOCKER overrides it)")
     args = parser.parse_args(argv)
+    if args.docker:
+        os.environ["KB_DOCKER"] = args.docker
+    args.docker = dockerclient.use_project_client()
 
     pages, unknown = select_pages(args.pages)
     if unknown:
