@@ -2,7 +2,7 @@
 # Set-up shared by scripts/serve and scripts/test: creates .venv with the pinned Python packages
 # (requirements.txt) and, on Debian as root, installs the system packages a task needs.
 # Usage (sourced or run):  scripts/bootstrap.sh site   -> Python packages only
-#                          scripts/bootstrap.sh test   -> + docker.io, busybox-static, chromium, CJK font
+#                          scripts/bootstrap.sh test   -> + Docker Engine (install-engine.sh), busybox-static, chromium, CJK font
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +45,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 fi
 
 if [ "$mode" = test ]; then
-  apt_install dockerd docker.io
+  [ "$(id -u)" != 0 ] || scripts/install-engine.sh   # Docker Engine 26.1 + buildx + compose (Debian)
   apt_install /bin/busybox busybox-static
   apt_install chromium chromium
   apt_install /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
