@@ -1,6 +1,6 @@
 """The local busybox:latest has the official image's file layout (data/busybox-layout.yml).
 
-* the root filesystem tar that scripts/build_images.py imports matches the committed layout
+* the root filesystem tar that `kb images` imports matches the committed layout
   (fast: no engine; needs Debian's busybox-static);
 * the comparison catches a wrong mode, owner, a missing entry and a file the official image
   does not have;
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import build_images
+from kbtools import images as build_images
 from conftest import require
 from kbtools import busybox_image
 from kbtools.examples import engine_answers

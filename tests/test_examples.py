@@ -25,7 +25,7 @@ from kbtools.examples import (ExampleOutcome, ExampleRunner, PageRun, StepResult
 from kbtools.pages import console_steps, load_pages, parse_page
 from kbtools.paths import VERIFIED_ENGINE
 
-import build_images
+from kbtools import images as build_images
 
 LABEL = f"{ex.RUN_LABEL}=r1"
 
