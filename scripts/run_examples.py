@@ -15,6 +15,7 @@ examples.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import shutil
 import sys
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_images import ensure_images  # noqa: E402
 from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,  # noqa: E402
                               engine_answers, engine_versions, update_pages)
+from kbtools.local_registry import RegistryError, local_registry, pages_need_registry  # noqa: E402
 from kbtools.pages import load_pages, page_key_and_lang  # noqa: E402
 from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE  # noqa: E402
 from kbtools.problems import display_path  # noqa: E402
@@ -93,7 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run_examples: {error}")
         return 2
 
-    with ExampleRunner(timeout=args.timeout, docker=args.docker) as runner:
+    with contextlib.ExitStack() as stack:
+        if pages_need_registry("\n".join(page.lines) for page in pages):
+            try:
+                stack.enter_context(local_registry())
+            except RegistryError as error:
+                print(f"run_examples: the pages push to the local test registry: {error}")
+                return 2
+        runner = stack.enter_context(ExampleRunner(timeout=args.timeout, docker=args.docker))
         report = runner.run_pages(pages)
         if args.update:
             for run in report.runs:
