@@ -56,8 +56,9 @@ SMALL = """\
 
 # --- the data file ---------------------------------------------------------------------------
 
-def test_glossary_has_25_to_40_unique_terms(terms):
-    assert 25 <= len(terms) <= 40
+def test_glossary_has_25_to_100_unique_terms(terms):
+    # the upper bound grew with the curriculum (issue 15): a glossary, not a dictionary
+    assert 25 <= len(terms) <= 100
     for lang in LANGUAGES:
         names = [term.terms[lang].casefold() for term in terms]
         assert len(names) == len(set(names)), f"duplicate {lang} term"

@@ -59,7 +59,11 @@ def read_text(path: Path, rule: str, limit: int) -> str:
                                     "UTF-8 text", "save the file as UTF-8 (without a BOM)")) from None
 
 
-def load_yaml(path: Path, loader=yaml.SafeLoader, rule: str = "KB801",
+#: libyaml's safe loader when PyYAML has it (10x faster on the flag descriptions), else Python's
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(path: Path, loader=FAST_SAFE_LOADER, rule: str = "KB801",
               limit: int = MAX_DATA_BYTES):
     """Parse a YAML data file; DataFileError with the line of the YAML problem."""
     text = read_text(path, rule, limit)
@@ -79,13 +83,13 @@ def shape_error(path: Path, line: int, message: str, hint: str, rule: str = "KB8
     return DataFileError(Problem(display_path(path), line, rule, message, hint))
 
 
-class LineLoader(yaml.SafeLoader):
+class LineLoader(FAST_SAFE_LOADER):
     """A safe YAML loader that records the line of every mapping (``__line__``) and of each of
     its keys (``__lines__``: {key: line})."""
 
 
 def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping = FAST_SAFE_LOADER.construct_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value
                             if isinstance(key, yaml.ScalarNode)}
