@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set-up shared by scripts/serve and scripts/test: creates .venv with the pinned Python packages
-# (requirements.txt) and, on Debian as root, installs the system packages a task needs.
+# Set-up shared by scripts/serve and scripts/test: creates .venv with the locked Python packages
+# (requirements/*.txt) and the kbtools package and, on Debian as root, installs the system
+# packages a task needs.
 # Usage (sourced or run):  scripts/bootstrap.sh site   -> Python packages only
 #                          scripts/bootstrap.sh test   -> + docker.io, busybox-static, chromium, CJK font
 set -euo pipefail
@@ -34,15 +35,29 @@ if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
 fi
 apt_install git git
 
-# The virtual environment, refreshed whenever requirements.txt changes.
-stamp=".venv/.requirements.sha256"
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "bootstrap: installing Python packages into .venv (requirements.txt)" >&2
-  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-  echo "$want" > "$stamp"
-fi
+# The virtual environment: the locked package set of the task (site: requirements/site.txt;
+# test: requirements/dev.txt, which includes the site set), then this repository's package
+# (src/kbtools, the `kb` command) installed editable. Refreshed when a lock file or
+# pyproject.toml changes; a venv that has the dev set also satisfies the site set.
+case "$mode" in
+  site) lock=requirements/site.txt; sets="site" ;;
+  *) lock=requirements/dev.txt; sets="site dev" ;;
+esac
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+for set in $sets; do
+  stamp=".venv/.kb-$set.sha256"
+  want="$(cat "requirements/$set.txt" requirements/site.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
+  echo "bootstrap: installing Python packages into .venv ($lock)" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+    --no-build-isolation -e .
+  for done_set in $sets; do
+    cat "requirements/$done_set.txt" requirements/site.txt pyproject.toml | sha256sum \
+      | cut -d' ' -f1 > ".venv/.kb-$done_set.sha256"
+  done
+  break
+done
 
 if [ "$mode" = test ]; then
   apt_install dockerd docker.io

@@ -27,7 +27,7 @@ from kbtools.local_registry import RegistryError, local_registry, pages_need_reg
 from kbtools.pages import console_steps, load_pages, parse_page
 from kbtools.paths import VERIFIED_ENGINE
 
-import build_images
+from kbtools import images as build_images
 
 LABEL = f"{ex.RUN_LABEL}=r1"
 

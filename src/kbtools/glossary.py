@@ -1,7 +1,7 @@
 """The bilingual glossary (data/glossary.yml): load and check it, and add hover tooltips to pages.
 
 * ``load_glossary()`` reads the terms and reports every problem as ``file:line: rule: message
-  (hint)`` (rules KB6xx); ``scripts/gen_glossary.py`` turns the terms into the glossary pages.
+  (hint)`` (rules KB6xx); ``kb gen glossary`` turns the terms into the glossary pages.
 * ``add_tooltips(html, lang)`` is called by the build hook on the rendered HTML of each content
   page: it wraps the FIRST occurrence of every term (zh terms on zh pages, en terms on en pages)
   in ``<abbr title="definition">``, which Material shows as a tooltip (``content.tooltips``).
@@ -32,7 +32,7 @@ RULES = {
     "KB605": "a spelling belongs to two glossary terms",
     "KB606": "a glossary term or definition spans several lines",
     "KB607": "a glossary term's page is not a page path, or the page does not exist in both languages",
-    "KB608": "the generated glossary pages are out of date (run scripts/gen_glossary.py)",
+    "KB608": "the generated glossary pages are out of date (run kb gen glossary)",
     "KB609": "a glossary term or definition contains < > or \" (glossary text is plain text)",
 }
 GLOSSARY_PAGE = "reference/glossary.md"      # the generated page (zh; en is glossary.en.md)

@@ -1,7 +1,7 @@
 """Generate the glossary pages from data/glossary.yml.
 
-    python scripts/gen_glossary.py           # write docs/reference/glossary.md and glossary.en.md
-    python scripts/gen_glossary.py --check   # exit 1 if the committed pages are out of date
+    kb gen glossary           # write docs/reference/glossary.md and glossary.en.md
+    kb gen glossary --check   # exit 1 if the committed pages are out of date
 
 The Chinese page lists the terms in pinyin order (pypinyin), the English page in alphabetical
 order. Every term is a ``##`` heading whose id is the term's id, identical in both languages, so
@@ -11,19 +11,16 @@ file are printed as ``file:line: rule: message (hint)`` and the script exits 1.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kbtools.glossary import GLOSSARY_PAGE, Term, load_glossary
+from kbtools.pages import parse_page
+from kbtools.paths import DOCS_DIR, GLOSSARY_FILE
+from kbtools.problems import Problem, display_path
 
-from kbtools.glossary import GLOSSARY_PAGE, Term, load_glossary  # noqa: E402
-from kbtools.pages import parse_page  # noqa: E402
-from kbtools.paths import DOCS_DIR, GLOSSARY_FILE  # noqa: E402
-from kbtools.problems import Problem, display_path  # noqa: E402
-
-COMMAND = "python scripts/gen_glossary.py"
+COMMAND = "kb gen glossary"
 
 TEXT = {
     "zh": {
@@ -130,7 +127,7 @@ def generate(glossary_file: Path | None = None, docs_dir: Path | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb gen glossary", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 if a generated page differs from the data")
     args = parser.parse_args(argv)
@@ -154,6 +151,3 @@ def main(argv: list[str] | None = None) -> int:
                           f"run: {COMMAND}")))
     return 1 if stale else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Lint every page (or the given files) and print ``file:line: rule: message (hint)``.
 
 Checks: front matter and tags, structure (heading ids, tables, markers), links and anchors,
@@ -6,8 +5,8 @@ unsafe HTML, hot-linked images, Chinese copywriting (autocorrect-py), zh/en pari
 CLI check (commands and flag tables against data/docker-cli.json) and translation status.
 Exit status 1 when an error was found (warnings do not fail). Rule codes: CONTRIBUTING.md.
 
-    .venv/bin/python scripts/lint.py            # all of docs/
-    .venv/bin/python scripts/lint.py --docs-dir tests/fixtures/bad/some-case
+    kb lint            # all of docs/
+    kb lint --docs-dir tests/fixtures/bad/some-case
 """
 from __future__ import annotations
 
@@ -15,13 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtools.checks import check_page, check_parity  # noqa: E402
-from kbtools.pages import load_pages  # noqa: E402
-from kbtools.paths import DATA_DIR, DOCS_DIR  # noqa: E402
-from kbtools.safety import build_problems  # noqa: E402
-from kbtools.problems import Problem  # noqa: E402
+from kbtools.checks import check_page, check_parity
+from kbtools.cli_check import check_pages as check_cli
+from kbtools.pages import load_pages
+from kbtools.paths import DATA_DIR, DOCS_DIR
+from kbtools.problems import Problem
+from kbtools.safety import build_problems
 
 
 def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -> list[Problem]:
@@ -31,12 +29,7 @@ def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -
     for page in pages:
         problems.extend(check_page(page, docs_dir))
     problems.extend(check_parity(pages))
-    try:
-        from kbtools.cli_check import check_pages as check_cli
-    except ImportError:  # the CLI check is optional only while it is being written
-        check_cli = None
-    if check_cli is not None:
-        problems.extend(check_cli(pages))
+    problems.extend(check_cli(pages))
     if with_history:
         from kbtools.translation import check_translation_status
         problems.extend(check_translation_status(pages))
@@ -44,7 +37,7 @@ def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb lint", description=__doc__.splitlines()[0])
     parser.add_argument("--docs-dir", type=Path, default=DOCS_DIR, help="folder of pages")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
                         help="folder of data files (tags, glossary, engine) to check")
@@ -62,6 +55,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lint: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

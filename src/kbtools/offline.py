@@ -1,15 +1,15 @@
 """Make the offline edition: per language, one printable HTML page of the whole site and a PDF.
 
-    python scripts/offline.py                      # build the site into a temp dir, then both PDFs
-    python scripts/offline.py --site-dir /tmp/site # use an existing `mkdocs build` output
-    python scripts/offline.py --lang zh --no-pdf   # only the Chinese HTML
+    kb offline                      # build the site into a temp dir, then both PDFs
+    kb offline --site-dir /tmp/site # use an existing `mkdocs build` output
+    kb offline --lang zh --no-pdf   # only the Chinese HTML
 
 Output (git-ignored): offline/docker-basics.zh.html, offline/docker-basics.zh.pdf and the same
 for en. Every page of the nav (mkdocs.yml) appears in nav order, taken from the rendered article
 of the built site; links between pages become in-document anchors ``#page-key--heading-id`` (so
 they also work inside the PDF), diagrams and styles are embedded, and a cover states the title,
 the date and the Docker Engine the examples were verified on (data/verified-engine.yml). The PDF
-is printed by Debian's headless Chromium through Playwright (scripts/kbtools/browser.py), with
+is printed by Debian's headless Chromium through Playwright (src/kbtools/browser.py), with
 an outline made from the headings.
 """
 from __future__ import annotations
@@ -31,10 +31,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE  # noqa: E402
-from kbtools.problems import Problem, display_path  # noqa: E402
+from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE
+from kbtools.problems import Problem, display_path
 
 #: Problems the offline edition reports (listed in CONTRIBUTING.md).
 RULES = {
@@ -449,7 +447,7 @@ def make_offline(site_dir: Path | None = None, out_dir: Path = OUT_DIR,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb offline", description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path,
                         help="an existing build of the site (default: build one in a temp dir)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default: offline/)")
@@ -468,6 +466,3 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {display_path(path)}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

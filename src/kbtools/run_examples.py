@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Run the runnable examples of the pages on the Docker Engine and compare the output.
 
-    python scripts/run_examples.py                          # every page with examples
-    python scripts/run_examples.py docs/resources/memory.md # one page (zh or en file, same run)
-    python scripts/run_examples.py --update docs/x/y.md     # write the engine's output into
+    kb examples                          # every page with examples
+    kb examples docs/resources/memory.md # one page (zh or en file, same run)
+    kb examples --update docs/x/y.md     # write the engine's output into
                                                             # the zh and en files of the page
 
 Prints a ``file:line: rule: message (hint)`` problem for every example whose output differs
@@ -18,21 +17,20 @@ import argparse
 import contextlib
 import datetime
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from build_images import ensure_images  # noqa: E402
-from kbtools import dockerclient  # noqa: E402
-from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,  # noqa: E402
+from kbtools import dockerclient
+from kbtools.images import ensure_images
+from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,
                               engine_answers, engine_versions, update_pages)
-from kbtools.local_registry import RegistryError, local_registry, pages_need_registry  # noqa: E402
-from kbtools.pages import load_pages, page_key_and_lang  # noqa: E402
-from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE  # noqa: E402
-from kbtools.problems import display_path  # noqa: E402
+from kbtools.local_registry import RegistryError, local_registry, pages_need_registry
+from kbtools.pages import load_pages, page_key_and_lang
+from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE
+from kbtools.problems import display_path
 
 
 def select_pages(arguments: list[str]):
@@ -60,7 +58,7 @@ def write_verified_engine(path: Path = VERIFIED_ENGINE, docker: str = "docker") 
     """Record the engine and client versions the pages' output comes from."""
     data = engine_versions(docker)
     data["verified_on"] = datetime.date.today().isoformat()
-    path.write_text("# Written by scripts/run_examples.py --update: the Docker Engine the "
+    path.write_text("# Written by kb examples --update: the Docker Engine the "
                     "examples'\n# output was last taken from. The site shows it on every page "
                     "with examples.\n"
                     + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -68,7 +66,7 @@ def write_verified_engine(path: Path = VERIFIED_ENGINE, docker: str = "docker") 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb examples", description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", help="page files (zh or en); default: all pages")
     parser.add_argument("--update", action="store_true",
                         help="write the engine's output into both language files of each page")
@@ -121,6 +119,3 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     return 1 if report.all_problems else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

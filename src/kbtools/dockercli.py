@@ -1,6 +1,6 @@
 """The Docker CLI as recorded in data/docker-cli.json, and a parser for ``docker ...`` lines.
 
-``Snapshot.load()`` reads the snapshot written by scripts/cli_snapshot.py. ``parse_line(text)``
+``Snapshot.load()`` reads the snapshot written by kb snapshot. ``parse_line(text)``
 splits a shell line into its commands (``|``, ``;``, ``&&``, ``||``, ``$( )``), keeps the ones
 that run ``docker`` (also ``/usr/bin/docker``, and after ``sudo``, ``timeout 5`` or
 ``VAR=value``) and parses each like the CLI does:
@@ -522,7 +522,7 @@ def parse_invocation(words: list[str], snapshot: Snapshot,
                 "plugin", f"docker {word}",
                 f"`docker {word}` is a CLI plugin that the snapshot (client "
                 f"{snapshot.client_version}) does not describe; its options are not checked",
-                "install the plugin and extend scripts/cli_snapshot.py to record it"))
+                "install the plugin and extend kb snapshot to record it"))
             return invocation
         if word.startswith("-") and path:
             break                     # options of a management command (docker network --help)
@@ -543,7 +543,7 @@ def parse_invocation(words: list[str], snapshot: Snapshot,
     if command is None:        # a snapshot without this alias target; reported as unknown
         invocation.issues.append(Issue("unknown-command", f"docker {path}",
                                        f"`docker {path}` is not in the CLI snapshot",
-                                       "re-run python scripts/cli_snapshot.py"))
+                                       "re-run kb snapshot"))
         return invocation
     invocation.command = command
     stops = command.stop_after is not None

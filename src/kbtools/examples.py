@@ -70,16 +70,15 @@ ELLIPSIS = "..."
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_TTY_WAIT = 2.0
 KEY_PAUSE = 0.3
-SCRIPTS_DIR = Path(__file__).resolve().parents[1]
 
 ENV_RUN_ID = "KB_EXAMPLES_RUN_ID"
 ENV_STATE = "KB_EXAMPLES_STATE"
 ENV_DOCKER = "KB_EXAMPLES_DOCKER"
-#: Problems the runner reports (listed in CONTRIBUTING.md by scripts/gen_rules_doc.py).
+#: Problems the runner reports (listed in CONTRIBUTING.md by kb gen rules).
 RULES = {
     "KB501": "an example's output differs from what the engine printed, or a command timed out",
     "KB503": "the zh and en pages' examples differ (they must be identical)",
-    "KB504": "an example uses an image that is not on the engine (no registry: see scripts/build_images.py)",
+    "KB504": "an example uses an image that is not on the engine (no registry: see kb images)",
     "KB505": "a file= example writes outside the examples' working folder",
     "KB506": "an example is not a console block, has no $ line, or has a bad wait= value",
     "KB507": "cleanup after a page failed",
@@ -393,7 +392,7 @@ def cli_snapshot_error() -> str | None:
         Snapshot.load()
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         return (f"cannot read the CLI snapshot {CLI_SNAPSHOT.relative_to(REPO_ROOT)} "
-                f"({type(error).__name__}: {error}); run python scripts/cli_snapshot.py")
+                f"({type(error).__name__}: {error}); run kb snapshot")
     return None
 
 
@@ -895,9 +894,10 @@ class ExampleRunner:
         shim_dir = self.home / "bin"
         shim_dir.mkdir()
         shim = shim_dir / "docker"
-        shim.write_text(f"#!{sys.executable} -S\n\"\"\"docker wrapper of the example runner "
-                        f"(kbtools/examples.py).\"\"\"\nimport sys\nsys.path.insert(0, "
-                        f"{str(SCRIPTS_DIR)!r})\nfrom kbtools.examples import shim_main\n"
+        # -I: the installed kbtools package only (no PYTHONPATH, no user site, no cwd).
+        shim.write_text(f"#!{sys.executable} -I\n\"\"\"docker wrapper of the example runner "
+                        f"(kbtools/examples.py).\"\"\"\nimport sys\n"
+                        f"from kbtools.examples import shim_main\n"
                         f"sys.exit(shim_main(sys.argv[1:]))\n", encoding="utf-8")
         shim.chmod(0o755)
         self.env = dict(os.environ)
@@ -945,7 +945,7 @@ class ExampleRunner:
         except Exception as error:  # report, never a traceback for a contributor
             run.problems.append(Problem(page.display, 0, "KB509",
                                         f"the runner stopped on this page: {error!r}",
-                                        "report this as a bug of scripts/kbtools/examples.py"))
+                                        "report this as a bug of src/kbtools/examples.py"))
         finally:
             run.problems.extend(self.cleanup())
             shutil.rmtree(workdir, ignore_errors=True)
@@ -989,7 +989,7 @@ class ExampleRunner:
                     problems.append(Problem(
                         page.display, command.line, "KB504",
                         f"image '{image}' is not on this engine and no registry can be reached",
-                        "build it with scripts/build_images.py (which knows the images pages may "
+                        "build it with kb images (which knows the images pages may "
                         "use), or build and tag it in an earlier example of this page"))
                 made.update(canonical_image(t) for t in images_made(command.text))
         return problems
@@ -1064,11 +1064,11 @@ class ExampleRunner:
                     "tty option with keys= to end it, e.g. <!-- example: tty keys=\"ctrl-c\" -->")
         else:
             message = f"the output of `{step.command.text}` differs from the page:\n{diff}\n"
-            hint = ("if the engine is right, take its output with scripts/run_examples.py "
+            hint = ("if the engine is right, take its output with kb examples "
                     f"--update {page.display}; a '...' line stands for any number of lines")
             if any("No such image" in line for line in step.actual):
                 hint = ("the image is missing (nothing is pulled here): build it with "
-                        "scripts/build_images.py or in an earlier example; " + hint)
+                        "kb images or in an earlier example; " + hint)
         return Problem(page.display, step.command.line, "KB501", message, hint)
 
     def run_command(self, command: str, workdir: Path) -> tuple[list[str], bool]:

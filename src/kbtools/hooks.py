@@ -17,19 +17,18 @@ from __future__ import annotations
 import datetime
 import html
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from kbtools.frontmatter import check_front_matter  # noqa: E402
-from kbtools.pages import parse_page  # noqa: E402
-from kbtools.paths import REPO_ROOT, VERIFIED_ENGINE, site_base_path  # noqa: E402
-from kbtools.problems import display_path  # noqa: E402
-from kbtools.translation import last_commit_times, page_status  # noqa: E402
+from kbtools.frontmatter import check_front_matter
+from kbtools.glossary import add_tooltips
+from kbtools.htmlpolicy import sanitize
+from kbtools.pages import parse_page
+from kbtools.paths import REPO_ROOT, VERIFIED_ENGINE, site_base_path
+from kbtools.problems import display_path
+from kbtools.translation import last_commit_times, page_status
 
 NOTES = {
     "zh": {
@@ -108,15 +107,9 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html_text, page, config, files):
-    from kbtools.htmlpolicy import sanitize
-
     # Every page's HTML goes through the allow-list sanitiser (the lint reports, with the
     # line, what it removes: rule KB160).
     html_text = sanitize(html_text)
-    try:
-        from kbtools.glossary import add_tooltips
-    except ImportError:
-        return html_text
     if page.file.src_uri.startswith(("reference/glossary", "tags")):
         return html_text
     lang = config["theme"]["language"]

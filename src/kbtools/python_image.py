@@ -1,13 +1,12 @@
-#!/usr/bin/env python3
 """Build a local stand-in for ``python:3.11-slim`` from this machine's Debian Python 3.11, with
 the pinned requirements already installed, so the site's Dockerfile can be built where no image
 registry is reachable (the hosting test does this).
 
 The image is FROM scratch: the static busybox (for /bin/sh), /usr/bin/python3.11, its standard
 library, pip from Debian, every shared library the interpreter and its extension modules load
-(found with ldd), and requirements.txt installed into /usr/local/lib/python3.11/dist-packages.
+(found with ldd), and the site set (requirements/site.txt) installed into /usr/local/lib/python3.11/dist-packages.
 
-    .venv/bin/python scripts/build_python_image.py TAG [--label KEY=VALUE]
+    kb python-image TAG [--label KEY=VALUE]
 """
 from __future__ import annotations
 
@@ -18,11 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from kbtools.paths import SITE_REQUIREMENTS
+
 PYTHON = Path("/usr/bin/python3.11")
 STDLIB = Path("/usr/lib/python3.11")
 DEBIAN_PACKAGES = Path("/usr/lib/python3/dist-packages")
 BUSYBOX = Path("/bin/busybox")
+CA_CERTIFICATES = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
 class MissingHostFile(RuntimeError):
@@ -58,6 +59,10 @@ def prepare_context(context: Path) -> None:
             raise MissingHostFile(f"{path} is missing: apt-get install -y {package}")
     for source in (PYTHON, STDLIB, DEBIAN_PACKAGES / "pip"):
         copy_into(context, source)
+    # The official image has CA certificates, and pip >= 25 loads them even when it needs no
+    # network (everything is installed already).
+    if CA_CERTIFICATES.exists():
+        copy_into(context, CA_CERTIFICATES)
     # A stand-in for the official image: no Debian "externally managed" marker.
     (context / "root" / STDLIB.relative_to("/") / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
     modules = list((STDLIB / "lib-dynload").glob("*.so"))
@@ -67,7 +72,7 @@ def prepare_context(context: Path) -> None:
     site = context / "root" / "usr/local/lib/python3.11/dist-packages"
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--no-compile",
                     "--break-system-packages", "--target", str(site), "-r",
-                    str(REPO / "requirements.txt")], check=True)
+                    str(SITE_REQUIREMENTS)], check=True)
     shutil.copy2(BUSYBOX, context / "busybox")
     (context / "Dockerfile").write_text(
         "FROM scratch\n"
@@ -90,7 +95,7 @@ def build(tag: str, labels: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb python-image", description=__doc__.splitlines()[0])
     parser.add_argument("tag")
     parser.add_argument("--label", action="append", default=[])
     args = parser.parse_args(argv)
@@ -106,6 +111,3 @@ def main(argv: list[str] | None = None) -> int:
     print(args.tag)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Write data/docker-cli.json: a snapshot of the installed Docker CLI's commands and flags.
 
-The snapshot is the one source of truth for the CLI check (scripts/kbtools/cli_check.py) and the
-flag index (scripts/gen_flag_index.py). It is read from ``docker <command> --help`` of the
+The snapshot is the one source of truth for the CLI check (src/kbtools/cli_check.py) and the
+flag index (kb gen flag-index). It is read from ``docker <command> --help`` of the
 installed client, for EVERY command and subcommand the client lists (so a misspelt subcommand is
 detected anywhere), and records for each command: its usage line, aliases (``docker ps`` =
 ``docker container ls`` = ...), subcommands, and every flag with its short alias, value type,
@@ -29,7 +28,7 @@ Flags the CLI never prints (pflag hidden flags such as ``docker run --net``) are
 the names in HIDDEN_FLAG_CANDIDATES: ``docker CMD --NAME=0 --help`` fails with "unknown flag" when
 the flag does not exist.
 
-Usage:  python scripts/cli_snapshot.py [--output data/docker-cli.json] [--check] [--docker PATH]
+Usage:  kb snapshot [--output data/docker-cli.json] [--check] [--docker PATH]
 ``--check`` writes nothing and exits 1 when the committed snapshot differs from a fresh one.
 """
 from __future__ import annotations
@@ -44,12 +43,10 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kbtools import dockerclient
+from kbtools.paths import CLI_SNAPSHOT
 
-from kbtools import dockerclient  # noqa: E402
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUTPUT = REPO_ROOT / "data" / "docker-cli.json"
+DEFAULT_OUTPUT = CLI_SNAPSHOT
 SCHEMA_VERSION = 2
 
 #: CLI plugins recorded in the snapshot (the project installs them from Debian's packages), with
@@ -367,7 +364,7 @@ def take_snapshot(docker: str | None = None) -> dict:
         return {
             "schema": SCHEMA_VERSION,
             "client_version": version,
-            "generated_by": "python scripts/cli_snapshot.py",
+            "generated_by": "kb snapshot",
             "environment": "no engine reachable (every client flag listed), empty DOCKER_CONFIG, "
                            "plugins buildx and compose installed, help read with "
                            "'docker <command> --help'",
@@ -384,7 +381,7 @@ def render(snapshot: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb snapshot", description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed snapshot instead of writing it")
@@ -401,13 +398,10 @@ def main(argv: list[str] | None = None) -> int:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
             print(f"{args.output}: differs from the installed client's help; "
-                  "run: python scripts/cli_snapshot.py", file=sys.stderr)
+                  "run: kb snapshot", file=sys.stderr)
             return 1
         return 0
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output} ({len(json.loads(text)['commands'])} commands)")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark (issue 7): prints figures, asserts nothing.
 
 1. the strict bilingual build, run --runs times: min / median / max seconds;
@@ -9,8 +8,8 @@
 4. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
    engine) and the fast checks a contributor runs before every commit.
 
-    .venv/bin/python scripts/benchmark.py              # everything
-    .venv/bin/python scripts/benchmark.py --skip-tests --scales 10
+    kb bench              # everything
+    kb bench --skip-tests --scales 10
 """
 from __future__ import annotations
 
@@ -24,11 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtools.pages import load_pages  # noqa: E402
-from kbtools.paths import REPO_ROOT  # noqa: E402
-from kbtools.weight import page_weight, search_index_sizes  # noqa: E402
+from kbtools.pages import load_pages
+from kbtools.paths import REPO_ROOT
+from kbtools.weight import page_weight, search_index_sizes
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 TEST_GROUPS = {
@@ -79,7 +76,7 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
     parser.add_argument("--skip-tests", action="store_true")
@@ -121,6 +118,3 @@ def main(argv: list[str] | None = None) -> int:
             print(f"tests [{name}]: {time.perf_counter() - start:.1f} s — {last}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build the local images the pages' examples use, without any registry.
 
 Each known image has a recipe folder under scripts/images/ (a Dockerfile) plus the static
@@ -15,8 +14,8 @@ The script also reads every page (kbtools.pages) and lists the images that ``doc
 ``docker create`` and Dockerfile ``FROM`` lines use: an image an example needs that has no recipe
 here, and that no example of the page builds itself, is reported as a problem.
 
-    python scripts/build_images.py            # build what is missing, report unknown images
-    python scripts/build_images.py --list     # only show which images the pages use
+    kb images            # build what is missing, report unknown images
+    kb images --list     # only show which images the pages use
 """
 from __future__ import annotations
 
@@ -24,21 +23,19 @@ import argparse
 import shutil
 import struct
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtools import dockerclient  # noqa: E402
-from kbtools.examples import (canonical_image, cli_snapshot_error,  # noqa: E402
+from kbtools import dockerclient
+from kbtools.examples import (canonical_image, cli_snapshot_error,
                               dockerfile_bases, engine_answers, image_present, images_made,
                               images_run)
-from kbtools.pages import Page, block_commands, load_pages  # noqa: E402
-from kbtools.problems import Problem  # noqa: E402
+from kbtools.paths import REPO_ROOT
+from kbtools.pages import Page, block_commands, load_pages
+from kbtools.problems import Problem
 
-RECIPES_DIR = Path(__file__).resolve().parent / "images"
+RECIPES_DIR = REPO_ROOT / "scripts" / "images"
 BUSYBOX_STATIC = Path("/bin/busybox")
 
 #: image tag -> (recipe folder, {file name in the build folder: binary on this machine})
@@ -116,7 +113,7 @@ def unknown_image_problems(uses: list[ImageUse]) -> list[Problem]:
                                     f"the example needs image '{use.image}', which cannot be "
                                     f"pulled here and has no recipe (known: {known})",
                                     "use busybox, build the image in an earlier example, or add "
-                                    "a recipe to scripts/build_images.py"))
+                                    "a recipe to kb images"))
         else:
             problems.append(Problem(use.page.display, use.line, "KB510",
                                     f"image '{use.image}' is not built locally (known: {known}); "
@@ -152,7 +149,7 @@ def ensure_images(tags: list[str] | None = None, docker: str = "docker") -> list
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb images", description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true",
                         help="only list the images the pages use, build nothing")
     args = parser.parse_args(argv)
@@ -185,6 +182,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     return 1 if errors else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the lint rule table into CONTRIBUTING.md between <!-- rules:start --> and
 <!-- rules:end -->, from the RULES dicts of kbtools.checks and kbtools.cli_check.
 With --check, exit 1 (and say so) when the file is not up to date instead of writing it."""
@@ -6,13 +5,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtools.checks import RULES as PAGE_RULES  # noqa: E402
-from kbtools.paths import REPO_ROOT  # noqa: E402
+from kbtools.checks import RULES as PAGE_RULES
+from kbtools.paths import REPO_ROOT
 
 CONTRIBUTING = REPO_ROOT / "CONTRIBUTING.md"
 BLOCK_RE = re.compile(r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)", re.S)
@@ -25,7 +20,7 @@ def all_rules() -> dict[str, str]:
     from kbtools.glossary import RULES as GLOSSARY_RULES
     from kbtools.datafiles import RULES as DATA_RULES
     from kbtools.safety import RULES as SAFETY_RULES
-    from offline import RULES as OFFLINE_RULES
+    from kbtools.offline import RULES as OFFLINE_RULES
     for more in (CLI_RULES, EXAMPLE_RULES, GLOSSARY_RULES, OFFLINE_RULES, DATA_RULES,
                  SAFETY_RULES):
         rules.update(more)
@@ -39,19 +34,16 @@ def render(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb gen rules", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     current = CONTRIBUTING.read_text(encoding="utf-8")
     wanted = render(current)
     if args.check:
         if wanted != current:
-            print("CONTRIBUTING.md rule table is out of date: run scripts/gen_rules_doc.py")
+            print("CONTRIBUTING.md rule table is out of date: run kb gen rules")
             return 1
         return 0
     CONTRIBUTING.write_text(wanted, encoding="utf-8")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,12 +1,11 @@
-#!/usr/bin/env python3
 """Create a new page pair (Chinese + English) with valid front matter and the standard sections,
 and add it to the nav in mkdocs.yml.
 
-    .venv/bin/python scripts/new_page.py containers/volumes --zh-title 数据卷 --en-title Volumes \
+    kb new-page containers/volumes --zh-title 数据卷 --en-title Volumes \
         --tag containers
 
 The section (first path part) must be an existing nav section folder; the tag is a tag id from
-data/tags.yml. Then write the pages, run scripts/lint.py and scripts/test -m "not browser and not engine".
+data/tags.yml. Then write the pages, run kb lint and scripts/test -m "not browser and not engine".
 """
 from __future__ import annotations
 
@@ -15,10 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtools.paths import DOCS_DIR, MKDOCS_YML  # noqa: E402
-from kbtools.vocab import load_tags  # noqa: E402
+from kbtools.paths import DOCS_DIR, MKDOCS_YML
+from kbtools.vocab import load_tags
 
 SECTIONS = [("what", "是什么", "What it is"), ("why", "为什么重要", "Why it matters"),
             ("how", "怎么用", "How to use it"), ("example", "示例", "Example"),
@@ -52,7 +49,7 @@ def add_to_nav(config_text: str, section: str, rel: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kb new-page", description=__doc__.splitlines()[0])
     parser.add_argument("path", help="section/slug, e.g. containers/volumes")
     parser.add_argument("--zh-title", required=True)
     parser.add_argument("--en-title", required=True)
@@ -84,6 +81,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"created {zh_file} and {en_file}; added {args.path}.md to the nav")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

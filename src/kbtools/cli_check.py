@@ -500,7 +500,7 @@ def check_pages(pages: list[Page], snapshot: Snapshot | None = None,
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             return [Problem(display_path(snapshot_path), 0, "KB300", f"cannot read the CLI "
                             f"snapshot ({type(error).__name__}: {error})",
-                            "run python scripts/cli_snapshot.py")]
+                            "run kb snapshot")]
     others = other_program_options(pages)
     problems: list[Problem] = []
     for page in pages:
