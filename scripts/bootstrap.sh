@@ -3,7 +3,7 @@
 # (requirements/*.txt) and the kbtools package and, on Debian as root, installs the system
 # packages a task needs.
 # Usage (sourced or run):  scripts/bootstrap.sh site   -> Python packages only
-#                          scripts/bootstrap.sh test   -> + docker.io, busybox-static, chromium, CJK font
+#                          scripts/bootstrap.sh test   -> + Docker Engine (install-engine.sh), busybox-static, chromium, CJK font
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,7 +60,7 @@ for set in $sets; do
 done
 
 if [ "$mode" = test ]; then
-  apt_install dockerd docker.io
+  [ "$(id -u)" != 0 ] || scripts/install-engine.sh   # Docker Engine 26.1 + buildx + compose (Debian)
   apt_install /bin/busybox busybox-static
   apt_install chromium chromium
   apt_install /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
