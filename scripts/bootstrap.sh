@@ -3,7 +3,7 @@
 # (requirements/*.txt) and the kbtools package and, on Debian as root, installs the system
 # packages a task needs.
 # Usage (sourced or run):  scripts/bootstrap.sh site   -> Python packages only
-#                          scripts/bootstrap.sh test   -> + docker.io, busybox-static, chromium, CJK font
+#                          scripts/bootstrap.sh test   -> + Docker Engine (install-engine.sh), busybox-static, chromium, CJK font
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,8 +60,20 @@ for set in $sets; do
 done
 
 if [ "$mode" = test ]; then
-  apt_install dockerd docker.io
+  [ "$(id -u)" != 0 ] || scripts/install-engine.sh   # Docker Engine 26.1 + buildx + compose (Debian)
   apt_install /bin/busybox busybox-static
   apt_install chromium chromium
   apt_install /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
+fi
+
+if [ "$mode" = test ]; then
+  # The local test registry of the push/pull examples (kbtools/local_registry.py starts its own
+  # instance on 127.0.0.1:5000). The package's own service listens on all interfaces and asks
+  # for passwords: when we install the package here, we also keep that service off.
+  if ! command -v docker-registry >/dev/null 2>&1; then
+    apt_install docker-registry docker-registry
+    if command -v docker-registry >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      systemctl disable --now docker-registry >/dev/null 2>&1 || true
+    fi
+  fi
 fi

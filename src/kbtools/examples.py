@@ -22,10 +22,13 @@ so a missing image fails at once instead of trying a registry), and a ``LABEL`` 
 ``docker history``); instead the wrapper records the images and intermediate containers the
 build printed, and the tags it created. Named volumes a ``run`` would create implicitly are
 created first with the label; anonymous volumes of a container removed without ``-v`` are
-recorded. The wrapper refuses ``prune`` commands, refuses to move an image tag that exists and
-was not made by this run, and refuses ``rm``/``rmi``/``volume rm``/``network rm`` of objects
-this run did not create. After each page (also after a failure) :meth:`ExampleRunner.cleanup`
-removes exactly the labelled and recorded objects, nothing else.
+recorded; ``pull`` is recorded like ``tag``. The wrapper refuses ``prune`` commands unless a
+container/image/network/volume prune has a ``--filter label=...`` (then it adds the run's label
+as a second filter), refuses to move an image tag that exists and was not made by this run, and
+refuses ``rm``/``rmi``/``volume rm``/``network rm`` of objects this run did not create.
+``docker compose`` calls are checked and recorded by project (kbtools/compose_projects.py).
+After each page (also after a failure) :meth:`ExampleRunner.cleanup` removes exactly the
+labelled and recorded objects, nothing else.
 
 The run label is visible to a page that prints all labels (``docker inspect`` of the whole
 object): show selected fields with ``--format`` instead.
@@ -54,6 +57,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from . import compose_projects
 from .dockercli import Invocation, Snapshot, docker_invocations, parse_invocation
 from .paths import CLI_SNAPSHOT, REPO_ROOT
 from .problems import Problem
@@ -444,12 +448,9 @@ def _plan(call: Invocation, run_id: str, iidfile: str | None = None) -> DockerPl
     plan = DockerPlan(kind, list(args))
     if kind is None:
         return plan
-    if kind.split()[-1] == "prune":
-        plan.refusal = (f"'docker {call.typed}' would remove objects this example run did not "
-                        "create; examples must not prune on a shared engine (mark the example "
-                        "skip=\"...\" and explain)")
-        return plan
     options = call.options()
+    if kind.split()[-1] == "prune":
+        return _plan_prune(call, plan, options, run_id)
     flags = {flag for flag, _ in options}
     if "--help" in flags:
         return plan
@@ -478,9 +479,37 @@ def _plan(call: Invocation, run_id: str, iidfile: str | None = None) -> DockerPl
         elif iidfile:
             plan.iidfile = iidfile
             plan.args = head + ["--iidfile", iidfile] + rest
+    elif kind == "image pull":
+        plan.target_tags = positional[:1]
     elif kind in _REMOVING:
         plan.removes = [(kind.split()[0], name) for name in positional]
         plan.keeps_volumes = kind == "container rm" and "--volumes" not in flags
+    return plan
+
+
+#: prune commands that may run when the page gives a label filter (the run's own label is added)
+_LABEL_PRUNABLE = ("container prune", "image prune", "network prune", "volume prune")
+
+
+def _plan_prune(call: Invocation, plan: DockerPlan, options: list[tuple[str, str | None]],
+                run_id: str) -> DockerPlan:
+    """``prune`` with a ``--filter label=...`` of the page runs with the run's label filter added
+    (filters are ANDed: only objects this run labelled can go); any other prune is refused."""
+    labels = [value for flag, value in options
+              if flag == "--filter" and value and value.startswith("label=")]
+    if plan.kind in _LABEL_PRUNABLE and labels:
+        after = call.command_end - 1
+        plan.args = plan.args[:after] + ["--filter", f"label={RUN_LABEL}={run_id}"] \
+            + plan.args[after:]
+        return plan
+    if plan.kind in _LABEL_PRUNABLE:
+        plan.refusal = (f"'docker {call.typed}' without --filter label=... would remove objects "
+                        "this example run did not create; label the page's objects and prune "
+                        "with --filter label=<the page's label>")
+    else:
+        plan.refusal = (f"'docker {call.typed}' would remove objects this example run did not "
+                        "create; examples must not run it on a shared engine (mark the example "
+                        "skip=\"...\" and explain)")
     return plan
 
 
@@ -622,6 +651,13 @@ def shim_main(argv: list[str]) -> int:
         print(f"kb-examples: refused: {plan.refusal}", file=sys.stderr)
         return 125
     entries = read_state(Path(state))
+    projects = {e["compose_project"] for e in entries if "compose_project" in e}
+    project, refusal = compose_projects.check_call(docker, argv, projects)
+    if refusal:
+        print(f"kb-examples: refused: {refusal}", file=sys.stderr)
+        return 125
+    if project and project not in projects:
+        _record(state, compose_project=project)
     for tag in plan.target_tags:
         owned = _owned_image(docker, run_id, entries, tag)
         if owned is False:
@@ -869,6 +905,8 @@ class ExampleRunner:
             "PATH": f"{shim_dir}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
             ENV_RUN_ID: self.run_id, ENV_STATE: str(self.state), ENV_DOCKER: self.docker,
             "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8",
+            # docker login in an example stores its credentials here, not in the user's config
+            "DOCKER_CONFIG": str(self.home / "docker-config"),
         })
         self.env.pop("PYTHONPATH", None)
 
@@ -1127,6 +1165,9 @@ class ExampleRunner:
                 failures.append(f"{what}: {result.stderr.strip()}")
 
         entries = read_state(self.state)
+        for entry in entries:
+            if "compose_project" in entry:
+                failures += compose_projects.remove_project(self.docker, entry["compose_project"])
         found = self.labelled()
         containers = found["containers"] + [e["container"] for e in entries if "container" in e
                                             and self._exists("container", e["container"])]
@@ -1157,6 +1198,9 @@ class ExampleRunner:
                 for failure in failures]
 
     def _still_there(self, entry: dict) -> bool:
+        if "compose_project" in entry:
+            found = compose_projects.project_objects(self.docker, entry["compose_project"])
+            return any(found.values())
         if "container" in entry:
             return self._exists("container", entry["container"])
         if "tag" in entry:

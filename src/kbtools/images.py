@@ -1,14 +1,13 @@
 """Build the local images the pages' examples use, without any registry.
 
-Each known image has a recipe folder under scripts/images/ (a Dockerfile) plus the static
-binaries it needs from Debian packages; ``busybox:latest`` is an empty image (FROM scratch) with
-the static busybox of the ``busybox-static`` package and its applet links. An image whose tag
-already exists is left alone (never overwritten or removed), whoever made it; the script removes
-nothing.
-
-The images carry no label: with the engine's builder a label is one more step, and so one more
-line in ``docker history``, which pages show for images built FROM busybox. The recipe is kept
-step for step so that an image built here prints the same history on every machine.
+``busybox:latest`` is built like the official image (docker-library/busybox): one layer with the
+official image's file layout and account files (data/busybox-layout.yml), here around the static
+busybox of Debian's ``busybox-static`` package, imported with the official config (``CMD
+["sh"]``, ``PATH``), so that ``ls /``, ``id``, the ``ps`` USER column and ``docker history`` (one
+row) look like the official image's (kbtools/busybox_image.py; what may still differ is listed
+on the home page). An image whose tag exists is left alone when it is the current recipe's
+(its comment says so); a busybox:latest made by an older recipe is replaced (the tag moves; the
+old image is not removed). The script removes nothing.
 
 The script also reads every page (kbtools.pages) and lists the images that ``docker run`` /
 ``docker create`` and Dockerfile ``FROM`` lines use: an image an example needs that has no recipe
@@ -20,14 +19,13 @@ here, and that no example of the page builds itself, is reported as a problem.
 from __future__ import annotations
 
 import argparse
-import shutil
 import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbtools import dockerclient
+from kbtools import busybox_image, dockerclient
 from kbtools.examples import (canonical_image, cli_snapshot_error,
                               dockerfile_bases, engine_answers, image_present, images_made,
                               images_run)
@@ -35,12 +33,11 @@ from kbtools.paths import REPO_ROOT
 from kbtools.pages import Page, block_commands, load_pages
 from kbtools.problems import Problem
 
-RECIPES_DIR = REPO_ROOT / "scripts" / "images"
 BUSYBOX_STATIC = Path("/bin/busybox")
 
-#: image tag -> (recipe folder, {file name in the build folder: binary on this machine})
-RECIPES: dict[str, tuple[Path, dict[str, Path]]] = {
-    "busybox:latest": (RECIPES_DIR / "busybox", {"busybox": BUSYBOX_STATIC}),
+#: image tag -> how it is built: "busybox-rootfs" (busybox_image: layout tar + docker import)
+RECIPES: dict[str, str] = {
+    "busybox:latest": "busybox-rootfs",
 }
 
 
@@ -121,26 +118,31 @@ def unknown_image_problems(uses: list[ImageUse]) -> list[Problem]:
     return problems
 
 
+def image_comment(name: str, docker: str = "docker") -> str | None:
+    result = subprocess.run([docker, "image", "inspect", "-f", "{{.Comment}}", name],
+                            capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
 def build_image(tag: str, docker: str = "docker", as_tag: str | None = None) -> str:
     """Build the recipe of ``tag`` (tagged ``as_tag`` when given); returns a one-line result.
-    Never replaces a tag that exists."""
+    An existing tag made by the current recipe is left alone."""
     target = as_tag or tag
-    if image_present(target, docker):
+    comment = image_comment(target, docker)
+    if comment == busybox_image.IMPORT_MESSAGE:
         return f"{target}: exists, left alone"
-    recipe, binaries = RECIPES[tag]
+    if not BUSYBOX_STATIC.exists() or not is_static_elf(BUSYBOX_STATIC):
+        raise RuntimeError(f"{tag}: {BUSYBOX_STATIC} is missing or not statically linked; "
+                           "install it with: apt-get install -y busybox-static")
     with tempfile.TemporaryDirectory(prefix="kb-image-") as folder:
-        context = Path(folder)
-        shutil.copy(recipe / "Dockerfile", context / "Dockerfile")
-        for name, source in binaries.items():
-            if not source.exists() or not is_static_elf(source):
-                raise RuntimeError(f"{tag}: {source} is missing or not statically linked; "
-                                   "install it with: apt-get install -y busybox-static")
-            shutil.copy2(source, context / name)
-        result = subprocess.run([docker, "build", "-t", target, str(context)],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"{target}: docker build failed:\n{result.stdout}{result.stderr}")
-    return f"{target}: built"
+        rootfs = Path(folder) / "rootfs.tar"
+        try:
+            with rootfs.open("wb") as out:
+                busybox_image.write_rootfs(BUSYBOX_STATIC, out)
+            busybox_image.import_image(rootfs, target, docker)
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise RuntimeError(f"{target}: {error}") from error
+    return f"{target}: {'replaced (older recipe)' if comment is not None else 'built'}"
 
 
 def ensure_images(tags: list[str] | None = None, docker: str = "docker") -> list[str]:
