@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from kbtools.htmlpolicy import sanitize
-from lint import main as lint_main
+from kbtools.lint import main as lint_main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -127,8 +127,8 @@ def test_build_refuses_a_symlinked_page_before_reading_it(tmp_path):
 
     docs, _ = make_contribution(tmp_path / "c", {"symlinks": {"docs/leak.md": "/etc/passwd"}})
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
-    text = text.replace("hooks:\n  - scripts/kbtools/hooks.py",
-                        f"hooks:\n  - {REPO / 'scripts/kbtools/hooks.py'}")
+    text = text.replace("hooks:\n  - src/kbtools/hooks.py",
+                        f"hooks:\n  - {REPO / 'src/kbtools/hooks.py'}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     text = text.replace("  - assets/stylesheets/extra.css\n", "")
     text += f"\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
