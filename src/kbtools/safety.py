@@ -8,7 +8,7 @@
 * pages are UTF-8 and below the size limit (checked on the size, before reading) — KB805;
 * the data files read by the build load cleanly (kbtools.datafiles) — KB801/KB802/KB609.
 
-The lint (kb lint) and the build (hooks.on_config) both run :func:`build_problems`.
+The lint (kb lint) and the build (the kb plugin's on_config) both run :func:`build_problems`.
 """
 from __future__ import annotations
 
