@@ -82,6 +82,7 @@ TARGETED = {
     "volume rm": "volume", "network rm": "network", "network connect": "network",
     "network disconnect": "network",
 }
+LABEL_PRUNABLE = ("container prune", "image prune", "network prune", "volume prune")
 #: subcommands of the engine-wide groups that only read (docker context ls, service ls)
 READ_ONLY_SUBCOMMANDS = ("ls", "inspect", "ps", "show", "logs", "version")
 BUILD_KINDS = ("image build", "buildx build", "builder build")
@@ -192,7 +193,11 @@ def call_violations(call: "Invocation") -> list[Violation]:
     kind = call.command.path if call.command else (call.typed or "")
     top = kind.split()[0] if kind else ""
     read_only = kind.split()[-1] in READ_ONLY_SUBCOMMANDS if kind else False
-    if (top in ENGINE_WIDE and not read_only) or kind.endswith("prune"):
+    # a prune limited by a label filter runs: the runner adds the run's own label to the filter
+    # (filters are ANDed), so only objects this run created can go (kbtools.examples)
+    labelled_prune = kind in LABEL_PRUNABLE and any(
+        flag == "--filter" and (value or "").startswith("label=") for flag, value in call.options())
+    if (top in ENGINE_WIDE and not read_only) or (kind.endswith("prune") and not labelled_prune):
         add("engine-wide", "KB812", f"'docker {call.typed}' changes or reads the engine as a "
             "whole", "show it in a skip=\"...\" example instead")
         return found
