@@ -19,6 +19,7 @@ import yaml
 
 from conftest import IN_CI, require
 from kbtools import examples as ex
+from kbtools.examples import output as ex_output
 from kbtools.examples import (ExampleOutcome, ExampleRunner, PageRun, StepResult, align,
                               compare_examples, engine_answers, images_made, images_run,
                               merged_output, normalise_line, output_diff, outputs_match,
@@ -27,7 +28,7 @@ from kbtools.local_registry import RegistryError, local_registry, pages_need_reg
 from kbtools.pages import console_steps, load_pages, parse_page
 from kbtools.paths import VERIFIED_ENGINE
 
-from kbtools import images as build_images
+from kbtools.examples import images as build_images
 
 LABEL = f"{ex.RUN_LABEL}=r1"
 
@@ -98,7 +99,7 @@ def test_ellipsis_stands_for_any_number_of_lines():
 
 
 def test_long_outputs_are_matched_without_the_quadratic_alignment(monkeypatch):
-    monkeypatch.setattr(ex, "_ALIGN_LIMIT", 4)
+    monkeypatch.setattr(ex_output, "_ALIGN_LIMIT", 4)
     assert outputs_match(["a", "...", "z"], ["a", "b", "c", "z"])
     assert not outputs_match(["a", "...", "z"], ["a", "b", "c"])
     assert not outputs_match(["a.b", "c", "d"], ["axb", "c", "d"])

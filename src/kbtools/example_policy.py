@@ -269,7 +269,7 @@ def call_violations(call: "Invocation") -> list[Violation]:
             image = positional[0] if positional else ""
             if _image_registry(image) != LOCAL_REGISTRY:
                 add("registry", "KB813", f"--pull {value} may fetch {image} from a registry",
-                    "images come from the local engine (scripts/build_images.py)")
+                    "images come from the local engine (kb images)")
         elif kind in BUILD_KINDS and flag == "--pull":
             add("registry", "KB813", "docker build --pull fetches base images from a registry",
                 "base images come from the local engine")

@@ -162,10 +162,21 @@ def data_file_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
                 loader(path)
             except DataFileError as error:
                 problems.append(error.problem)
+    from .csp import allowed_hashes
+    from .example_policy import load_allowances
+
+    csp_hashes = data_dir / "csp-script-hashes.yml"
+    if csp_hashes.exists():
+        try:
+            allowed_hashes.__wrapped__(csp_hashes)
+        except DataFileError as error:
+            problems.append(error.problem)
+    problems.extend(load_allowances(data_dir / "example-policy-allow.yml")[1])
     glossary = data_dir / "glossary.yml"
     if glossary.exists():
         problems.extend(p for p in load_glossary(glossary, check_pages=False)[1])
-    checked = {"tags.yml", "verified-engine.yml", "glossary.yml"}
+    checked = {"tags.yml", "verified-engine.yml", "glossary.yml", "csp-script-hashes.yml",
+               "example-policy-allow.yml"}
     for path in sorted(data_dir.glob("*")):
         if path.name in checked or not path.is_file() or path.is_symlink():
             continue

@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 
 from kbtools.frontmatter import check_front_matter
 from kbtools.glossary import add_tooltips
+from kbtools.csp import add_meta as add_csp_meta
 from kbtools.htmlpolicy import sanitize
 from kbtools.pages import parse_page
 from kbtools.plugin.config import KbPluginConfig
@@ -139,6 +140,7 @@ PRE_BLOCK_RE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S)
 
 
 def on_post_page(output, page, config, options: KbPluginConfig):
+    output = add_csp_meta(output)      # first thing in <head>: kbtools/csp.py
     if not options.strip_indentation:
         return output
     parts = PRE_BLOCK_RE.split(output)
@@ -149,6 +151,11 @@ def on_post_page(output, page, config, options: KbPluginConfig):
 # Whole-line comments only: a "//" or "/*" that starts a line (after indentation) can never be
 # part of a string or a regular expression literal in our scripts.
 JS_COMMENT_LINES_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.M | re.S)
+
+
+def on_post_template(output, template_name, config, options: KbPluginConfig):
+    """Static templates (404.html) get the same Content-Security-Policy as pages."""
+    return add_csp_meta(output) if template_name.endswith(".html") else output
 
 
 def on_post_build(config, options: KbPluginConfig):

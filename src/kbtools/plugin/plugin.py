@@ -21,5 +21,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
     def on_post_page(self, output, page, config):
         return events.on_post_page(output, page, config, self.config)
 
+    def on_post_template(self, output_content, template_name, config):
+        return events.on_post_template(output_content, template_name, config, self.config)
+
     def on_post_build(self, config):
         events.on_post_build(config, self.config)
