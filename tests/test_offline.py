@@ -1,4 +1,4 @@
-"""The offline edition (scripts/offline.py): single-page HTML per language and its PDF."""
+"""The offline edition (kb offline): single-page HTML per language and its PDF."""
 from __future__ import annotations
 
 import re
@@ -8,11 +8,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
-import offline
+from kbtools import offline
 from conftest import require
+from kbtools.datafiles import load_engine
 from kbtools.browser import find_chromium, playwright_available
 from kbtools.pages import parse_page
 from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE
@@ -96,7 +96,7 @@ def test_single_page_html_has_every_page_and_no_broken_anchor(built_site, tmp_pa
 @pytest.fixture(scope="module")
 def pdfs(built_site, tmp_path_factory):
     require(find_chromium() is not None, "chromium", "apt-get install -y chromium")
-    require(playwright_available(), "playwright", "pip install -r requirements.txt")
+    require(playwright_available(), "playwright", "pip install -r requirements/dev.txt")
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout \
         if shutil.which("fc-list") else ""
     require(bool(fonts.strip()), "a Chinese font for Chromium",
@@ -140,9 +140,9 @@ def test_pdf_cover_states_the_verified_engine(pdfs, lang):
     if not VERIFIED_ENGINE.exists():
         pytest.fail(f"{VERIFIED_ENGINE.name} is missing, so the cover cannot state the Docker "
                     "Engine version: run the example runner, which records it")
-    engine = yaml.safe_load(VERIFIED_ENGINE.read_text(encoding="utf-8"))
-    assert f"Docker Engine {engine['engine_version']}" in cover, cover
-    assert str(engine["verified_on"]) in normalise(cover)
+    engine = load_engine(VERIFIED_ENGINE)
+    assert f"Docker Engine {engine.engine_version}" in cover, cover
+    assert engine.verified_on in normalise(cover)
 
 
 @pytest.mark.browser

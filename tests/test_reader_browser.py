@@ -6,7 +6,7 @@ then in the dark scheme (axe's colour rules again), then at 360 px. What each vi
 and the tests below assert one property each over all pages. The other tests check one feature
 each: the copy button, the language switch, the 404 pages, glossary tooltips, diagrams, the flag
 index. The stylesheet and reader.js these depend on are docs/assets/stylesheets/extra.css and
-overrides/assets/javascripts/reader.js; the build side is scripts/kbtools/reader.py.
+overrides/assets/javascripts/reader.js; the build side is src/kbtools/reader.py.
 """
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def test_last_updated_is_text_and_every_page_links_its_offline_pdf(visits):
 
 
 def test_offline_pdf_link_matches_the_file_offline_py_writes():
-    import offline
+    from kbtools import offline
 
     assert offline.BASENAME == "docker-basics"
 

@@ -1,4 +1,4 @@
-"""What the build adds for readers (scripts/kbtools/reader.py), on HTML rendered by the site's
+"""What the build adds for readers (src/kbtools/reader.py), on HTML rendered by the site's
 own Markdown pipeline: the copy text of console blocks, wrapped error lines, table labels."""
 from __future__ import annotations
 
