@@ -26,11 +26,13 @@ def normalise(text: str) -> str:
 
 
 def nav_titles(lang: str) -> list[tuple[offline.NavPage, str]]:
-    """(nav page, its title: the nav's, else the source front matter's) in nav order."""
+    """(nav page, its title: the nav's, else the source front matter's) in nav order. The home
+    page's heading is its front-matter title (the nav calls it 首页 / Home)."""
     pages = []
     for page in offline.nav_pages(offline.read_config(), lang):
         source = DOCS_DIR / (page.src if lang == "zh" else page.src[:-3] + ".en.md")
-        pages.append((page, page.title or parse_page(source).title))
+        home = page.src == "index.md"
+        pages.append((page, (not home and page.title) or parse_page(source).title))
     return pages
 
 

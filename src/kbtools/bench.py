@@ -5,11 +5,15 @@
    per language (gzip bytes);
 3. scaling: copies the project to a temporary folder, adds synthetic page pairs (10x and 100x
    today's page count, made from the real pages) and prints build time and ms per page;
-4. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
+4. Lighthouse 12 (kbtools/lighthouse.py, npm lock in package.json): accessibility, best
+   practices, SEO and performance of the home, containers/run, en resources/memory and
+   reference/flags pages, mobile and desktop, median of --runs runs with the spread;
+5. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
    engine) and the fast checks a contributor runs before every commit.
 
     kb bench              # everything
     kb bench --skip-tests --scales 10
+    kb bench --lighthouse  # only the Lighthouse figures
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from kbtools import lighthouse
 from kbtools.pages import load_pages
 from kbtools.paths import REPO_ROOT
 from kbtools.weight import page_weight, search_index_sizes
@@ -54,7 +59,7 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
     """A copy of the project with (factor - 1) extra copies of every content page pair."""
     project = workdir / f"x{factor}"
     shutil.copytree(REPO_ROOT, project, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache"))
+        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache", "node_modules"))
     pages = [p for p in load_pages(project / "docs") if "/" in p.key and not p.key.startswith("reference")]
     nav_lines = []
     for copy in range(1, factor):
@@ -75,12 +80,27 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
     return project, total
 
 
+def lighthouse_figures(runs: int) -> int:
+    """Build once, then only the Lighthouse audits (kbtools/lighthouse.py)."""
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        site = Path(tmp) / "site"
+        timed_build(REPO_ROOT, site)
+        for line in lighthouse.run(site, runs=runs):
+            print(line, flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
     parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="only the Lighthouse audits (4 pages, mobile + desktop, median of 3)")
+    parser.add_argument("--skip-lighthouse", action="store_true")
     args = parser.parse_args(argv)
+    if args.lighthouse:
+        return lighthouse_figures(args.runs)
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -91,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
               f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
 
         site = work / "site0"
+        if not args.skip_lighthouse:
+            for line in lighthouse.run(site, runs=args.runs):
+                print(line)
         weights = sorted((page_weight(site, h)[0], h) for h in site.rglob("index.html"))
         heaviest = weights[-1]
         print(f"page weight (gzip, first visit, search index excluded): heaviest "

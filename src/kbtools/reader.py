@@ -5,8 +5,8 @@
   Material's copy button copies the value of the nearest ``[data-copy]`` instead of the text.
 * Output lines that read as prose (error messages: no column layout) get ``kb-wrap`` so they
   wrap instead of running off the right edge; column output (``docker ps``) keeps scrolling.
-* Table cells get ``data-label`` (their column heading): on a phone the stylesheet shows each
-  row as a card, the first cell as its title and the other cells labelled.
+* Tables: the column with the most text gets ``kb-wide`` (it takes the room on a desktop); on a
+  phone the stylesheet shows each row as a card, its cells labelled by reader.js.
 * Glossary tooltips (``<abbr title>``) get ``tabindex="0"``: reachable by keyboard, and
   Material shows the tooltip on focus as on hover.
 * Diagrams (``assets/diagrams/*.svg``) are wrapped in a link to the SVG itself, so a phone
@@ -30,6 +30,7 @@ TABLE_RE = re.compile(r"<table>.*?</table>", re.S)
 ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
 HEAD_CELL_RE = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 DATA_CELL_RE = re.compile(r"<td\b")
+DATA_CELL_TEXT_RE = re.compile(r"<td\b[^>]*>(.*?)</td>", re.S)
 ABBR_RE = re.compile(r"<abbr title=")
 DIAGRAM_RE = re.compile(r'<img (?=[^>]*\bsrc="(?P<src>[^"]*assets/diagrams/[^"]+\.svg)")[^>]*>')
 
@@ -82,24 +83,24 @@ def _code_block(match: re.Match) -> str:
 
 
 def _table(match: re.Match) -> str:
+    """Mark the column with the most text (descriptions): it gets the room on a desktop. The
+    phone layout's cell labels are added in the browser (reader.js): ~5 KB gzip less HTML on
+    the flag index than labels written into every cell."""
     table = match.group(0)
-    labels = [html.escape(_text(cell).strip(), quote=True) for cell in HEAD_CELL_RE.findall(table)]
-    if not labels:
+    columns = len(HEAD_CELL_RE.findall(table.split("</tr>", 1)[0]))
+    if columns < 3:
         return table
-
-    # the column with the most text (descriptions) is the one that gets the room on a desktop
-    lengths = [0] * len(labels)
+    lengths = [0] * columns
     for body in ROW_RE.findall(table):
-        for index, cell in enumerate(re.findall(r"<td\b[^>]*>(.*?)</td>", body, re.S)[:len(labels)]):
+        for index, cell in enumerate(DATA_CELL_TEXT_RE.findall(body)[:columns]):
             lengths[index] += len(_text(cell))
-    wide = max(range(len(labels)), key=lengths.__getitem__) if len(labels) > 2 else -1
+    wide = max(range(columns), key=lengths.__getitem__)
 
     def row(row_match: re.Match) -> str:
-        cells = iter(enumerate(labels))
+        cells = iter(range(columns + 1000))
 
         def cell(_: re.Match) -> str:
-            index, label = next(cells, (-1, ""))
-            return f'<td data-label="{label}"' + (' class="kb-wide"' if index == wide else "")
+            return '<td class="kb-wide"' if next(cells) == wide else "<td"
 
         return "<tr>" + DATA_CELL_RE.sub(cell, row_match.group(1)) + "</tr>"
 

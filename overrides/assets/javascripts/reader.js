@@ -12,6 +12,8 @@
  * 4. The search dialog has an accessible name (the name of the search box).
  * 5. A table wider than the page scrolls in its own box: that box can take the keyboard focus
  *    (arrow keys scroll it), as Material does for code blocks.
+ * 6. Table cells get data-label = their column heading: on a phone each row is a card and the
+ *    stylesheet shows the labels (written here, not by the build: ~5 KB less on the flag index).
  * tests/test_reader_browser.py checks each of these in Chromium.
  */
 (function () {
@@ -41,6 +43,16 @@
       location.replace(root + "en/404.html");
       return;
     }
+    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (heads[index]) cell.setAttribute("data-label", heads[index]);
+        });
+      });
+    });
     var dialog = document.querySelector(".md-search[role=dialog]");
     var input = document.querySelector(".md-search__input");
     if (dialog && input && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
