@@ -65,6 +65,8 @@ def write_page(folder: Path, rel: str, body: str, title: str = "t") -> Path:
     ("    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff",
      "    link/ether 02:42:ac:11:00:05 brd ff:ff:ff:ff:ff:ff"),
     ("a  b\tc   ", "a b c"),
+    ("validating /tmp/kb-examples-run-k2j3x9_a/kb-example-8s7dq1wz/compose.yaml: services",
+     "validating /var/tmp/kb-examples-run-0abcdefg/kb-example-zzzzzzzz/compose.yaml: services"),
 ])
 def test_normaliser_hides_what_changes_between_runs(page_line, engine_line):
     assert normalise_line(page_line) == normalise_line(engine_line)
