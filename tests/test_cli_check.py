@@ -183,7 +183,7 @@ def test_missing_snapshot_is_one_clean_problem(tmp_path):
     page = FIXTURES / "good" / "docs" / "sample.md"
     problems = check_pages([parse_page(page, page.parent)], None, tmp_path / "none.json")
     assert [p.rule for p in problems] == ["KB300"]
-    assert "cli_snapshot.py" in problems[0].hint
+    assert "kb snapshot" in problems[0].hint
 
 
 # -- rules and real pages ----------------------------------------------------------------------
