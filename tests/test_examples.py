@@ -346,6 +346,26 @@ def test_unknown_image_in_an_example_is_an_error(tmp_path):
     assert "nginx:1.25" in str(problems[0]) and "alpine:3.19" in str(problems[1])
 
 
+def test_dockerfile_from_an_image_the_page_builds_is_not_unknown(tmp_path):
+    page = parse_page(write_page(tmp_path, "a/p.md", """
+    <!-- example: file=Dockerfile.base -->
+    ```dockerfile
+    FROM busybox
+    ```
+
+    <!-- example -->
+    ```console
+    $ docker build -t p-base -f Dockerfile.base .
+    ```
+
+    <!-- example: file=Dockerfile -->
+    ```dockerfile
+    FROM p-base
+    ```
+    """), tmp_path)
+    assert build_images.unknown_image_problems(build_images.image_uses([page])) == []
+
+
 def test_static_binary_check():
     import sys
     assert not build_images.is_static_elf(Path(sys.executable).resolve())
