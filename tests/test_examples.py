@@ -19,6 +19,7 @@ import yaml
 
 from conftest import IN_CI, require
 from kbtools import examples as ex
+from kbtools.examples import output as ex_output
 from kbtools.examples import (ExampleOutcome, ExampleRunner, PageRun, StepResult, align,
                               compare_examples, engine_answers, images_made, images_run,
                               merged_output, normalise_line, output_diff, outputs_match,
@@ -27,7 +28,7 @@ from kbtools.local_registry import RegistryError, local_registry, pages_need_reg
 from kbtools.pages import console_steps, load_pages, parse_page
 from kbtools.paths import VERIFIED_ENGINE
 
-from kbtools import images as build_images
+from kbtools.examples import images as build_images
 
 LABEL = f"{ex.RUN_LABEL}=r1"
 
@@ -64,6 +65,10 @@ def write_page(folder: Path, rel: str, body: str, title: str = "t") -> Path:
     ("    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff",
      "    link/ether 02:42:ac:11:00:05 brd ff:ff:ff:ff:ff:ff"),
     ("a  b\tc   ", "a b c"),
+    # BuildKit's plain progress: step numbers, RUN output timestamps, durations
+    ("#7 DONE 0.1s", "#9 DONE 2.4s"),
+    ("#8 0.697 installing dependencies", "#6 0.172 installing dependencies"),
+    ("#10 naming to docker.io/library/x done", "#9 naming to docker.io/library/x 0.0s done"),
 ])
 def test_normaliser_hides_what_changes_between_runs(page_line, engine_line):
     assert normalise_line(page_line) == normalise_line(engine_line)
@@ -76,6 +81,9 @@ def test_normaliser_hides_what_changes_between_runs(page_line, engine_line):
     ("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536", "2: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"),
     ("mem-limited", "mem-limitless"),
     ("Up 3 seconds", "Exited (0) 3 seconds ago"),
+    ("#7 CACHED", "#7 DONE 0.1s"),                       # a cache hit is a claim
+    ("#8 [4/5] RUN a", "#8 [3/5] RUN a"),                 # the instruction's position
+    ("real\t0m 5.05s", "real\t0m 0.00s"),                # time(1) outside BuildKit output
 ])
 def test_normaliser_keeps_what_the_page_claims(page_line, engine_line):
     assert normalise_line(page_line) != normalise_line(engine_line)
@@ -96,7 +104,7 @@ def test_ellipsis_stands_for_any_number_of_lines():
 
 
 def test_long_outputs_are_matched_without_the_quadratic_alignment(monkeypatch):
-    monkeypatch.setattr(ex, "_ALIGN_LIMIT", 4)
+    monkeypatch.setattr(ex_output, "_ALIGN_LIMIT", 4)
     assert outputs_match(["a", "...", "z"], ["a", "b", "c", "z"])
     assert not outputs_match(["a", "...", "z"], ["a", "b", "c"])
     assert not outputs_match(["a.b", "c", "d"], ["axb", "c", "d"])

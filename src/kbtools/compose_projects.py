@@ -2,7 +2,7 @@
 whether this run may act on it, and how to remove what the project created.
 
 Compose cannot put the runner's label on what it creates, but it labels every container, network
-and volume with ``com.docker.compose.project=<name>``. So the docker wrapper (kbtools/examples.py)
+and volume with ``com.docker.compose.project=<name>``. So the docker wrapper (kbtools/examples/wrapper.py)
 asks Compose for the project's name before any call that can change something, refuses the call
 when objects of that project already exist and this run did not start the project (someone
 else's project on a shared engine), and otherwise records the project; the runner's cleanup then

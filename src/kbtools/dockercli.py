@@ -16,7 +16,7 @@ that run ``docker`` (also ``/usr/bin/docker``, and after ``sudo``, ``timeout 5``
 
 Every problem is an ``Issue`` (kind, offending text, message, hint with a "did you mean"
 suggestion); nothing here raises on odd input. The lint's CLI check (kbtools/cli_check.py) and
-the example runner (kbtools/examples.py: ``docker_invocations``, ``Invocation.options()``) both
+the example runner (kbtools/examples/: ``docker_invocations``, ``Invocation.options()``) both
 read command lines with this parser.
 """
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kbtools.checks import check_page, check_parity
 from kbtools.cli_check import check_pages as check_cli
+from kbtools.example_policy import check_page as check_example_policy
 from kbtools.pages import load_pages
 from kbtools.paths import DATA_DIR, DOCS_DIR
 from kbtools.problems import Problem
@@ -26,8 +27,10 @@ def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -
     # files first: symlinks, SVGs, file types, page sizes and encodings, data files
     problems: list[Problem] = build_problems(docs_dir, data_dir)
     pages = load_pages(docs_dir)
+    allow_file = data_dir / "example-policy-allow.yml"
     for page in pages:
         problems.extend(check_page(page, docs_dir))
+        problems.extend(check_example_policy(page, allow_file))
     problems.extend(check_parity(pages))
     problems.extend(check_cli(pages))
     if with_history:

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from kbtools import dockerclient
-from kbtools.images import ensure_images
+from kbtools.examples.images import ensure_images
 from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,
                               engine_answers, engine_versions, update_pages)
 from kbtools.local_registry import RegistryError, local_registry, pages_need_registry
