@@ -21,13 +21,6 @@ MAX_PAGE_BYTES = 256 * 1024
 #: The largest data file (data/docker-cli.json, generated, is the largest: ~400 KB).
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
-RULES = {
-    "KB801": "a data file (data/*.yml) cannot be read: not UTF-8, too large, not valid YAML, or "
-             "not the expected shape",
-    "KB802": "a plain-text field of a data file contains < > or \" (titles, tags, glossary terms "
-             "and definitions are text, never HTML)",
-    "KB805": "a page is too large or is not UTF-8 text",
-}
 
 
 class DataFileError(Exception):

@@ -38,17 +38,6 @@ if TYPE_CHECKING:
 ALLOW_FILE = DATA_DIR / "example-policy-allow.yml"
 LOCAL_REGISTRY = "localhost:5000"
 
-RULES = {
-    "KB810": "an example line is not one plain docker command (pipes, ;, &&, $( ), backticks, "
-             "variables, redirections, prefixes or other programs)",
-    "KB811": "an example gives a container access to the host (privileged, capabilities, "
-             "security options, host namespaces or network, devices, host paths, the Docker socket)",
-    "KB812": "an example talks to another engine or changes the engine as a whole (-H, --context, "
-             "--config, swarm, plugins, prune)",
-    "KB813": "an example talks to a registry other than the local test registry localhost:5000",
-    "KB814": "an example acts on a container, image, volume or network its page did not create",
-    "KB815": "an entry of data/example-policy-allow.yml is malformed or has no reason",
-}
 
 #: What each policy key means (the keys of the allow-list file).
 KEYS = {

@@ -23,18 +23,6 @@ from .htmlpolicy import plain_text_problem
 from .paths import DOCS_DIR, GLOSSARY_FILE, LANGUAGES
 from .problems import Problem, display_path
 
-#: Problems of data/glossary.yml and its generated pages (listed in CONTRIBUTING.md).
-RULES = {
-    "KB601": "data/glossary.yml is missing or is not valid YAML",
-    "KB602": "a glossary entry is not a mapping, lacks a required key or has an unknown one",
-    "KB603": "a glossary id is missing, not a valid anchor, or used twice",
-    "KB604": "a glossary anchor is not a heading id of the term's page",
-    "KB605": "a spelling belongs to two glossary terms",
-    "KB606": "a glossary term or definition spans several lines",
-    "KB607": "a glossary term's page is not a page path, or the page does not exist in both languages",
-    "KB608": "the generated glossary pages are out of date (run kb gen glossary)",
-    "KB609": "a glossary term or definition contains < > or \" (glossary text is plain text)",
-}
 GLOSSARY_PAGE = "reference/glossary.md"      # the generated page (zh; en is glossary.en.md)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "zh", "en", "zh_definition", "en_definition", "page")

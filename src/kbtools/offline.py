@@ -34,12 +34,6 @@ from bs4 import BeautifulSoup
 from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE
 from kbtools.problems import Problem, display_path
 
-#: Problems the offline edition reports (listed in CONTRIBUTING.md).
-RULES = {
-    "KB701": "no verified engine is recorded in data/verified-engine.yml (the cover says so)",
-    "KB702": "the built site lacks a page of the nav (build the site first)",
-    "KB703": "an image of a page is missing from the built site",
-}
 
 OUT_DIR = REPO_ROOT / "offline"
 BASENAME = "docker-basics"
@@ -178,18 +172,15 @@ def verified_engine(path: Path = VERIFIED_ENGINE) -> tuple[dict | None, Problem 
     if not path.exists():
         return None, Problem(display_path(path), 0, "KB701", "no verified engine recorded",
                              "the example runner writes engine_version, client_version and "
-                             "verified_on there; the cover says the version is not recorded",
-                             severity="warning")
+                             "verified_on there; the cover says the version is not recorded")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         return None, Problem(display_path(path), 1, "KB701", f"not valid YAML ({error})",
-                             "keys: engine_version, client_version, verified_on",
-                             severity="warning")
+                             "keys: engine_version, client_version, verified_on")
     if not isinstance(data, dict) or not data.get("engine_version"):
         return None, Problem(display_path(path), 1, "KB701", "no engine_version",
-                             "keys: engine_version, client_version, verified_on",
-                             severity="warning")
+                             "keys: engine_version, client_version, verified_on")
     return data, None
 
 

@@ -21,13 +21,6 @@ from .datafiles import MAX_DATA_BYTES, MAX_PAGE_BYTES, DataFileError, load_yaml,
 from .paths import DATA_DIR, DOCS_DIR, REPO_ROOT
 from .problems import Problem, display_path
 
-RULES = {
-    "KB803": "a symbolic link under docs/, overrides/ or data/ (it could publish any file of "
-             "the machine)",
-    "KB804": "an SVG file holds something other than drawing elements (script, event attribute, "
-             "foreignObject, external link or image)",
-    "KB806": "a file type under docs/ that the site does not serve (only pages, images, CSS)",
-}
 
 #: Folders whose files reach the site or the build.
 PUBLISHED_DIRS = ("docs", "overrides", "data")

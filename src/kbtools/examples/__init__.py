@@ -30,7 +30,7 @@ refuses ``rm``/``rmi``/``volume rm``/``network rm`` of objects this run did not 
 After each page (also after a failure) :meth:`ExampleRunner.cleanup` removes exactly the
 labelled and recorded objects, nothing else.
 
-Modules: common (labels, limits, RULES), output (normalising and comparing), terminal (tty
+Modules: common (labels, limits), output (normalising and comparing), terminal (tty
 examples), plan (reading and changing docker calls), wrapper (the docker wrapper), parity (zh/en
 equality), results, engine (questions to the engine), runner (ExampleRunner), update (--update).
 
@@ -45,7 +45,7 @@ import importlib
 #: wrapper imports this package on every docker call of an example and must stay light)
 _EXPORTS = {
     "common": ["RUN_LABEL", "ELLIPSIS", "DEFAULT_TIMEOUT", "DEFAULT_TTY_WAIT", "KEY_PAUSE",
-               "ENV_RUN_ID", "ENV_STATE", "ENV_DOCKER", "RULES", "ENGINE_PROPERTIES",
+               "ENV_RUN_ID", "ENV_STATE", "ENV_DOCKER", "ENGINE_PROPERTIES",
                "console_steps"],
     "output": ["normalise_line", "align", "outputs_match", "merged_output", "output_diff"],
     "terminal": ["render_terminal", "parse_keys"],

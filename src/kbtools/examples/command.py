@@ -17,8 +17,6 @@ import argparse
 import contextlib
 import datetime
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import yaml
