@@ -69,6 +69,8 @@ def write_page(folder: Path, rel: str, body: str, title: str = "t") -> Path:
     ("#7 DONE 0.1s", "#9 DONE 2.4s"),
     ("#8 0.697 installing dependencies", "#6 0.172 installing dependencies"),
     ("#10 naming to docker.io/library/x done", "#9 naming to docker.io/library/x 0.0s done"),
+    ("validating /tmp/kb-examples-run-k2j3x9_a/kb-example-8s7dq1wz/compose.yaml: services",
+     "validating /var/tmp/kb-examples-run-0abcdefg/kb-example-zzzzzzzz/compose.yaml: services"),
 ])
 def test_normaliser_hides_what_changes_between_runs(page_line, engine_line):
     assert normalise_line(page_line) == normalise_line(engine_line)

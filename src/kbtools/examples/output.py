@@ -10,6 +10,8 @@ from kbtools.examples.common import ELLIPSIS
 
 _PRIVATE_V4 = r"(?:10\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])|192\.168)"
 _NORMALISERS: list[tuple[re.Pattern, str]] = [
+    # the run's temporary folder (working folder, client config) in messages that name a file
+    (re.compile(r"/(?:[\w.-]+/)*kb-examples-run-\w+(?:/kb-example-\w+)?"), "<run-folder>"),
     (re.compile(r"sha256:[0-9a-f]{64}"), "sha256:<digest>"),
     (re.compile(r"\b(?=[0-9a-f]*[a-f])[0-9a-f]{12,64}\b"), "<id>"),
     (re.compile(r"\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b"), "<mac>"),
