@@ -96,7 +96,7 @@ def test_single_page_html_has_every_page_and_no_broken_anchor(built_site, tmp_pa
 # --- the PDFs (browser) ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pdfs(built_site, tmp_path_factory):
+def pdfs(built_site, tmp_path_factory, site_in_browser):
     require(find_chromium() is not None, "chromium", "apt-get install -y chromium")
     require(playwright_available(), "playwright", "pip install -r requirements/dev.txt")
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout \
@@ -104,7 +104,8 @@ def pdfs(built_site, tmp_path_factory):
     require(bool(fonts.strip()), "a Chinese font for Chromium",
             "apt-get install -y fonts-wqy-microhei")
     out = tmp_path_factory.mktemp("offline")
-    made = offline.make_offline(built_site, out)
+    # the session's Chromium (Playwright's sync API cannot start a second one in this thread)
+    made = offline.make_offline(built_site, out, browser=site_in_browser[1])
     _HTML.update(made["html"])
     return made["pdf"]
 

@@ -15,6 +15,7 @@ an outline made from the headings.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import base64
 import datetime
 import html
@@ -395,12 +396,17 @@ def build_site(site_dir: Path) -> None:
         raise SystemExit("mkdocs build failed; fix the build first (output above)")
 
 
-def print_pdfs(html_files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
-    """Print each HTML file to PDF with headless Chromium; returns {lang: pdf path}."""
+def print_pdfs(html_files: dict[str, Path], out_dir: Path, browser=None) -> dict[str, Path]:
+    """Print each HTML file to PDF with headless Chromium; returns {lang: pdf path}. ``browser``:
+    a running Playwright Browser to use (the tests share one: Playwright's sync API cannot run
+    twice in one thread); by default one is started here."""
     from kbtools.browser import chromium, serve_site
 
     pdfs = {}
-    with serve_site(out_dir) as base_url, chromium() as browser:
+    with contextlib.ExitStack() as stack:
+        base_url = stack.enter_context(serve_site(out_dir))
+        if browser is None:
+            browser = stack.enter_context(chromium())
         for lang, html_file in html_files.items():
             pdf = html_file.with_suffix(".pdf")
             page = browser.new_page()
@@ -422,7 +428,7 @@ def print_pdfs(html_files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
 
 def make_offline(site_dir: Path | None = None, out_dir: Path = OUT_DIR,
                  langs: tuple[str, ...] = ("zh", "en"), pdf: bool = True,
-                 today: str | None = None) -> dict[str, dict[str, Path]]:
+                 today: str | None = None, browser=None) -> dict[str, dict[str, Path]]:
     """Write the HTML (and PDF) of each language; returns {"html": {...}, "pdf": {...}}."""
     config = read_config()
     today = today or datetime.date.today().isoformat()
@@ -442,7 +448,7 @@ def make_offline(site_dir: Path | None = None, out_dir: Path = OUT_DIR,
             for found in book.problems:
                 print(found, file=sys.stderr)
             html_files[lang] = target
-    pdfs = print_pdfs(html_files, out_dir) if pdf else {}
+    pdfs = print_pdfs(html_files, out_dir, browser) if pdf else {}
     return {"html": html_files, "pdf": pdfs}
 
 
