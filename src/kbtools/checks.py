@@ -14,6 +14,7 @@ from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
 from .pages import Page, pair_pages
 from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
 from .problems import Problem, display_path
+from .terms import check_terms
 
 RULES = {
     "KB101": "the page has no front matter (or it is never closed)",
@@ -38,6 +39,7 @@ RULES = {
     "KB161": "an admonition title contains a backslash-escaped quote, which is shown literally",
     "KB170": "the page has no content",
     "KB180": "Chinese copywriting (spacing, punctuation) — autocorrect",
+    "KB181": "zh prose uses another spelling than the preferred Chinese term (data/terms.yml)",
     "KB200": "the page has no translation",
     "KB201": "the zh and en pages have different heading ids (or order; pages with front matter "
              "'heading_order: per-language' only need the same set)",
@@ -238,4 +240,4 @@ def check_parity(pages: list[Page]) -> list[Problem]:
 
 def check_page(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:
     return (page.problems + check_front_matter(page) + check_structure(page)
-            + check_links(page, docs_dir) + check_copywriting(page))
+            + check_links(page, docs_dir) + check_copywriting(page) + check_terms(page))

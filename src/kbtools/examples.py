@@ -54,6 +54,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from . import output_rules
 from .dockercli import Invocation, Snapshot, docker_invocations, parse_invocation
 from .paths import CLI_SNAPSHOT, REPO_ROOT
 from .problems import Problem
@@ -116,6 +117,7 @@ _NORMALISERS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(172\.<n>\.\d{1,3})\.(?!(?:0|1|255)\b)\d{1,3}\b"), r"\1.<n>"),
     (re.compile(r"^\d+: (\S+?)@if\d+:"), r"<n>: \1@if<n>:"),
 ]
+_NORMALISERS += output_rules.RULES       # BuildKit: step numbers, durations, cache hits
 
 
 def normalise_line(line: str) -> str:
