@@ -131,7 +131,7 @@ def normalise_line(line: str) -> str:
 
 
 def _trim(lines: list[str]) -> list[str]:
-    lines = [line.rstrip() for line in lines]
+    lines = [line.rstrip() for line in lines if not output_rules.is_transient(line)]
     while lines and not lines[-1]:
         lines.pop()
     return lines
