@@ -65,3 +65,15 @@ if [ "$mode" = test ]; then
   apt_install chromium chromium
   apt_install /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
 fi
+
+if [ "$mode" = test ]; then
+  # The local test registry of the push/pull examples (kbtools/local_registry.py starts its own
+  # instance on 127.0.0.1:5000). The package's own service listens on all interfaces and asks
+  # for passwords: when we install the package here, we also keep that service off.
+  if ! command -v docker-registry >/dev/null 2>&1; then
+    apt_install docker-registry docker-registry
+    if command -v docker-registry >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      systemctl disable --now docker-registry >/dev/null 2>&1 || true
+    fi
+  fi
+fi

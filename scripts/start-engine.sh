@@ -5,7 +5,7 @@
 # running dockerd). Otherwise, as root:
 #   - installs the engine when dockerd is missing (scripts/install-engine.sh: Debian's docker.io
 #     26.1, docker-cli, docker-buildx, docker-compose) and busybox-static (the static busybox
-#     that scripts/build_images.py puts in images);
+#     that kb images puts in images);
 #   - starts dockerd in the background (log: $KB_DOCKERD_LOG, default /tmp/kb-dockerd.log);
 #   - waits up to 60 s ($KB_ENGINE_WAIT) for `docker info`, and stops waiting if dockerd exits.
 # On failure it prints one line saying what to do and exits non-zero.

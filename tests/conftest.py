@@ -18,6 +18,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# Tests import the installed package (src/kbtools, installed editable by scripts/bootstrap.sh);
+# the site build needs its MkDocs plugin registered. Say how to fix a stale venv, once.
+_entry = __import__("importlib.metadata", fromlist=["entry_points"]).entry_points(
+    group="mkdocs.plugins", name="kb")
+if not _entry:
+    pytest.exit("the kbtools package (and its MkDocs plugin kb) is not installed in this Python: "
+                "run scripts/bootstrap.sh test (scripts/test does it)", returncode=4)
+
 from kbtools import dockerclient  # noqa: E402
 
 # Every `docker` a test starts is the project's client (Debian's docker-cli), not the first on PATH.

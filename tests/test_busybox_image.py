@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools import images as build_images
+from kbtools.examples import images as build_images
 from conftest import require
 from kbtools import busybox_image
 from kbtools.examples import engine_answers

@@ -31,7 +31,7 @@ def engine_answers() -> bool:
 def site_container():
     require(engine_answers(), "a Docker Engine", "run scripts/start-engine.sh as root "
             "(or scripts/test, which starts it)")
-    from kbtools.images import ensure_images
+    from kbtools.examples.images import ensure_images
 
     ensure_images(["busybox:latest"])
     suffix = LABEL.rsplit("-", 1)[1]

@@ -1,60 +1,27 @@
 """Page checks of the lint: structure, links, safety, Chinese copywriting and zh/en parity.
 
-Each check takes parsed pages (kbtools.pages) and returns Problems. Rule codes are listed in
-RULES (and in CONTRIBUTING.md); the Docker CLI rules (KB3xx) live in kbtools.cli_check.
+Each check takes parsed pages (kbtools.pages) and returns Problems. Rule codes are declared in
+kbtools/rules.py (KB1xx, KB2xx); the Docker CLI checks (KB3xx) live in kbtools.cli_check.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .frontmatter import check_front_matter
 from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
-from .pages import Page, pair_pages
+from .pages import Page, pair_pages, parse_page
 from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
 from .problems import Problem, display_path
 from .terms import check_terms
 
-RULES = {
-    "KB101": "the page has no front matter (or it is never closed)",
-    "KB102": "the front matter is not valid YAML",
-    "KB103": "a required front-matter key (title, description, tags) is missing or empty",
-    "KB104": "'tags' is not a list",
-    "KB105": "a tag is not in the vocabulary data/tags.yml for the page's language",
-    "KB106": "the title or description contains < > or \" (they are plain text, never HTML)",
-    "KB110": "a code block is never closed",
-    "KB120": "a heading has no explicit id ({#id})",
-    "KB121": "two headings of a page have the same id",
-    "KB122": "the body has a level-1 heading (the front-matter title is the page's H1)",
-    "KB130": "an example marker has options that cannot be read",
-    "KB131": "a marker is not followed by a code block or table",
-    "KB132": "a console block with docker commands is neither an example nor skipped with a reason",
-    "KB140": "a table row has a different number of cells than its header",
-    "KB150": "a link points to a page or file that does not exist",
-    "KB151": "a link points to an anchor that does not exist",
-    "KB152": "an image is hot-linked from another site",
-    "KB160": "HTML the site's sanitiser removes: an element, attribute, style or URL outside the "
-             "allow-list (scripts, event handlers, javascript:, remote resources, iframes, ...)",
-    "KB161": "an admonition title contains a backslash-escaped quote, which is shown literally",
-    "KB170": "the page has no content",
-    "KB180": "Chinese copywriting (spacing, punctuation) — autocorrect",
-    "KB181": "zh prose uses another spelling than the preferred Chinese term (data/terms.yml)",
-    "KB200": "the page has no translation",
-    "KB201": "the zh and en pages have different heading ids (or order; pages with front matter "
-             "'heading_order: per-language' only need the same set)",
-    "KB202": "the zh and en pages have different tables",
-    "KB203": "the zh and en pages have different code blocks",
-    "KB204": "the zh and en pages have different example markers",
-    "KB205": "the English page is older than the Chinese page it translates (warning)",
-}
-
-ID_IN_TEXT_RE = re.compile(r"\{[^}\n]*#([\w-]+)[^}\n]*\}|\bid=[\"']([^\"']+)[\"']")
 
 
-def _problem(page: Page, line: int, rule: str, message: str, hint: str = "",
-             severity: str = "error") -> Problem:
-    return Problem(page.display, line, rule, message, hint, severity)
+
+def _problem(page: Page, line: int, rule: str, message: str, hint: str = "") -> Problem:
+    return Problem(page.display, line, rule, message, hint)
 
 
 def check_structure(page: Page) -> list[Problem]:
@@ -109,11 +76,13 @@ def check_structure(page: Page) -> list[Problem]:
 
 
 def heading_ids(path: Path) -> set[str]:
-    """Ids a page defines: explicit heading ids and any id="..." / {#...} in its text."""
-    ids: set[str] = set()
-    for match in ID_IN_TEXT_RE.finditer(path.read_text(encoding="utf-8")):
-        ids.add(match.group(1) or match.group(2))
-    return ids
+    """Ids a page defines (explicit heading ids, {#...} and id="..."), as the reader found them."""
+    return _anchors(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _anchors(path: Path, _mtime: int) -> set[str]:
+    return parse_page(path, path.parent).anchors
 
 
 def _counterpart(path: Path, lang: str) -> Path:

@@ -1,7 +1,7 @@
 """Check every ``docker`` command line and every flag table of the pages against the CLI snapshot.
 
 ``check_pages(pages)`` returns a list of ``Problem`` (``file:line: KB3xx: message (hint)``); the
-rule codes and their meaning are in ``RULES`` (listed in CONTRIBUTING.md). It checks:
+rule codes (KB3xx) and their meaning are declared in kbtools/rules.py. It checks:
 
 * command lines (``$`` lines of console blocks, lines of bash/sh blocks, inline code starting
   with ``docker``, also inside table cells): the command exists, every option exists for it,
@@ -33,50 +33,12 @@ from .pages import INLINE_CODE_RE, CodeBlock, Page, Table, console_steps, pair_p
 from .paths import CLI_SNAPSHOT
 from .problems import Problem, display_path
 
-#: Rule codes of this check and what each means (CONTRIBUTING.md lists them).
-RULES: dict[str, str] = {
-    "KB300": "the CLI snapshot data/docker-cli.json is missing or unreadable, or the check "
-             "itself failed on a page (a bug: report it)",
-    "KB301": "a command line runs a docker command or subcommand that does not exist "
-             "(`docker uppause`, `docker network lss`)",
-    "KB302": "a command line uses an option the docker command does not have "
-             "(misspelt, or an option of another docker command)",
-    "KB303": "a command line uses an option of another program (e.g. `stress --vm`) as a "
-             "docker option: it belongs after the image name",
-    "KB304": "a command line starts with a misspelling of `docker` (`dcoker logs`)",
-    "KB305": "an option that needs a value has none (`docker run -m` at the end of the line)",
-    "KB306": "a command line cannot be split into shell words (unclosed quote)",
-    "KB307": "a hidden old spelling of an option is used (`--net`, `--time`); warning",
-    "KB308": "an option the CLI marks as deprecated is used; warning",
-    "KB309": "a CLI plugin command (`docker compose`) is used: not in the snapshot, options "
-             "not checked; warning",
-    "KB310": "a flags marker `<!-- flags: docker X -->` names a docker command that does not "
-             "exist",
-    "KB311": "a flag table lists an option the documented command does not have",
-    "KB312": "a flag table pairs a short and a long form that are different options "
-             "(`-c`, `--memory`)",
-    "KB313": "a flag table row lacks the option's short or long form, or does not put the "
-             "short form first",
-    "KB314": "a flag table claims a default that differs from the CLI's stated default, or "
-             "writes it without backticks",
-    "KB315": "a flag table's option cell is not backticked options (`-m`, `--memory`), or "
-             "holds more than one option",
-    "KB316": "a table lists options but has no `<!-- flags: ... -->` marker above it",
-    "KB317": "a table of another program's options names a docker command as the program, or "
-             "the paragraph above it does not say whose options they are",
-    "KB318": "a flag table documents a hidden or deprecated option; warning",
-    "KB319": "a flag table lists the same option twice",
-    "KB320": "the zh and en versions of a flag table do not list the same options in the same "
-             "order",
-    "KB330": "a `<!-- cli-check: ignore -->` comment gives no reason",
-}
 
 ISSUE_RULES = {
     "unknown-command": "KB301", "unknown-flag": "KB302", "other-program-flag": "KB303",
     "not-docker": "KB304", "missing-value": "KB305", "syntax": "KB306",
     "hidden-flag": "KB307", "deprecated-flag": "KB308", "plugin": "KB309",
 }
-WARNING_RULES = {"KB307", "KB308", "KB309", "KB318"}
 
 IGNORE_RE = re.compile(r"<!--\s*cli-check:\s*ignore(?:=(?P<q>[\"'])(?P<reason>.*?)(?P=q))?\s*-->")
 ANCHOR_HTML_RE = re.compile(r"<a\s[^>]*></a>|<span\s[^>]*></span>", re.I)
@@ -193,8 +155,7 @@ class _PageChecker:
         self.ignored_blocks, self.ignored_inline = _ignored_regions(page)
 
     def report(self, line: int, rule: str, message: str, hint: str = "") -> None:
-        severity = "warning" if rule in WARNING_RULES else "error"
-        self.problems.append(Problem(self.page.display, line, rule, message, hint, severity))
+        self.problems.append(Problem(self.page.display, line, rule, message, hint))
 
     def run(self) -> list[Problem]:
         for start, reason in self.ignored_blocks.items():
@@ -493,7 +454,7 @@ def check_parity(pages: list[Page]) -> list[Problem]:
 
 def check_pages(pages: list[Page], snapshot: Snapshot | None = None,
                 snapshot_path: Path = CLI_SNAPSHOT) -> list[Problem]:
-    """Every problem of the pages' docker command lines and flag tables (see RULES)."""
+    """Every problem of the pages' docker command lines and flag tables (rules KB3xx)."""
     if snapshot is None:
         try:
             snapshot = Snapshot.load(snapshot_path)

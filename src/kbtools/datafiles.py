@@ -9,6 +9,7 @@ Rules (listed in CONTRIBUTING.md):
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -21,13 +22,6 @@ MAX_PAGE_BYTES = 256 * 1024
 #: The largest data file (data/docker-cli.json, generated, is the largest: ~400 KB).
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
-RULES = {
-    "KB801": "a data file (data/*.yml) cannot be read: not UTF-8, too large, not valid YAML, or "
-             "not the expected shape",
-    "KB802": "a plain-text field of a data file contains < > or \" (titles, tags, glossary terms "
-             "and definitions are text, never HTML)",
-    "KB805": "a page is too large or is not UTF-8 text",
-}
 
 
 class DataFileError(Exception):
@@ -112,16 +106,30 @@ def key_line(entry: dict, key: str) -> int:
     return entry.get("__lines__", {}).get(key, entry.get("__line__", 1))
 
 
-def load_engine(path: Path) -> dict | None:
-    """data/verified-engine.yml: {engine_version, client_version, verified_on} (text values),
-    or None when it names no engine; DataFileError when it is unusable."""
+_ENGINE_KEYS = ("engine_version", "client_version", "verified_on", "buildx_version",
+                "compose_version")
+
+
+@dataclass(frozen=True)
+class VerifiedEngine:
+    """data/verified-engine.yml: the engine and client the pages' example output comes from."""
+    engine_version: str
+    client_version: str = "?"
+    verified_on: str = "?"     # ISO date
+    buildx_version: str = "?"  # BuildKit's CLI plugin (docker build)
+    compose_version: str = "?"
+
+
+def load_engine(path: Path) -> VerifiedEngine | None:
+    """The one reader of data/verified-engine.yml: None when it names no engine;
+    DataFileError (file:line) when it is unusable."""
     data = load_yaml(path, LineLoader)
     if data is None:
         return None
     if not isinstance(data, dict):
         raise shape_error(path, 1, "the file must be key: value lines",
                           "write engine_version:, client_version: and verified_on:")
-    for key in ("engine_version", "client_version", "verified_on"):
+    for key in _ENGINE_KEYS:
         value = data.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise shape_error(path, key_line(data, key), f"'{key}' must be a text value",
@@ -130,4 +138,6 @@ def load_engine(path: Path) -> dict | None:
             raise shape_error(path, key_line(data, key), f"'{key}' contains < > or \"",
                               "a version or date is plain text", "KB802")
     data = strip_lines(data)
-    return {k: str(v) for k, v in data.items()} if data.get("engine_version") else None
+    if not data.get("engine_version"):
+        return None
+    return VerifiedEngine(**{key: str(data[key]) for key in _ENGINE_KEYS if key in data})

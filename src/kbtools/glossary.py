@@ -23,18 +23,6 @@ from .htmlpolicy import plain_text_problem
 from .paths import DOCS_DIR, GLOSSARY_FILE, LANGUAGES
 from .problems import Problem, display_path
 
-#: Problems of data/glossary.yml and its generated pages (listed in CONTRIBUTING.md).
-RULES = {
-    "KB601": "data/glossary.yml is missing or is not valid YAML",
-    "KB602": "a glossary entry is not a mapping, lacks a required key or has an unknown one",
-    "KB603": "a glossary id is missing, not a valid anchor, or used twice",
-    "KB604": "a glossary anchor is not a heading id of the term's page",
-    "KB605": "a spelling belongs to two glossary terms",
-    "KB606": "a glossary term or definition spans several lines",
-    "KB607": "a glossary term's page is not a page path, or the page does not exist in both languages",
-    "KB608": "the generated glossary pages are out of date (run kb gen glossary)",
-    "KB609": "a glossary term or definition contains < > or \" (glossary text is plain text)",
-}
 GLOSSARY_PAGE = "reference/glossary.md"      # the generated page (zh; en is glossary.en.md)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "zh", "en", "zh_definition", "en_definition", "page")
@@ -345,12 +333,3 @@ def add_tooltips(html: str, lang: str, glossary_file: Path = GLOSSARY_FILE) -> s
         stack.append((name, skips))
         skipping += skips
     return "".join(out)
-
-
-def wants_tooltips(src_uri: str) -> bool:
-    """False for the glossary page itself (both languages); True for every other page."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    for lang in LANGUAGES[1:]:
-        if stem.endswith(f".{lang}"):
-            stem = stem[: -len(lang) - 1]
-    return stem != GLOSSARY_PAGE[:-3]

@@ -1,24 +1,29 @@
 """One reported problem in a contributor's file, printed as ``file:line: rule: message (hint)``.
 
-Every checker (lint, CLI check, example runner, build hooks) reports through this class so that
+Every checker (lint, CLI check, example runner, the build plugin) reports through this class so that
 a contributor always sees the same shape of message, with the file and line to open.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .paths import REPO_ROOT
+from .rules import rule as declared_rule
 
 
 @dataclass(frozen=True)
 class Problem:
     file: str          # path relative to the repository root when possible
     line: int          # 1-based; 0 when the problem concerns the whole file
-    rule: str          # stable rule code, documented in CONTRIBUTING.md (e.g. "KB101")
+    rule: str          # a code declared in kbtools/rules.py (e.g. "KB101")
     message: str
     hint: str = ""
-    severity: str = "error"   # "error" fails the lint; "warning" is reported only
+    #: "error" fails the lint; "warning" is reported only. Always the rule's declared severity.
+    severity: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", declared_rule(self.rule).severity)
 
     def __str__(self) -> str:
         text = f"{self.file}:{self.line}: {self.rule}: {self.message}"

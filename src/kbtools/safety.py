@@ -8,7 +8,7 @@
 * pages are UTF-8 and below the size limit (checked on the size, before reading) — KB805;
 * the data files read by the build load cleanly (kbtools.datafiles) — KB801/KB802/KB609.
 
-The lint (kb lint) and the build (hooks.on_config) both run :func:`build_problems`.
+The lint (kb lint) and the build (the kb plugin's on_config) both run :func:`build_problems`.
 """
 from __future__ import annotations
 
@@ -21,13 +21,6 @@ from .datafiles import MAX_DATA_BYTES, MAX_PAGE_BYTES, DataFileError, load_yaml,
 from .paths import DATA_DIR, DOCS_DIR, REPO_ROOT
 from .problems import Problem, display_path
 
-RULES = {
-    "KB803": "a symbolic link under docs/, overrides/ or data/ (it could publish any file of "
-             "the machine)",
-    "KB804": "an SVG file holds something other than drawing elements (script, event attribute, "
-             "foreignObject, external link or image)",
-    "KB806": "a file type under docs/ that the site does not serve (only pages, images, CSS)",
-}
 
 #: Folders whose files reach the site or the build.
 PUBLISHED_DIRS = ("docs", "overrides", "data")
@@ -162,10 +155,21 @@ def data_file_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
                 loader(path)
             except DataFileError as error:
                 problems.append(error.problem)
+    from .csp import allowed_hashes
+    from .example_policy import load_allowances
+
+    csp_hashes = data_dir / "csp-script-hashes.yml"
+    if csp_hashes.exists():
+        try:
+            allowed_hashes.__wrapped__(csp_hashes)
+        except DataFileError as error:
+            problems.append(error.problem)
+    problems.extend(load_allowances(data_dir / "example-policy-allow.yml")[1])
     glossary = data_dir / "glossary.yml"
     if glossary.exists():
         problems.extend(p for p in load_glossary(glossary, check_pages=False)[1])
-    checked = {"tags.yml", "verified-engine.yml", "glossary.yml"}
+    checked = {"tags.yml", "verified-engine.yml", "glossary.yml", "csp-script-hashes.yml",
+               "example-policy-allow.yml"}
     for path in sorted(data_dir.glob("*")):
         if path.name in checked or not path.is_file() or path.is_symlink():
             continue

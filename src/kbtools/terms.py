@@ -108,7 +108,7 @@ def _introduced(text: str, start: int, term: str) -> bool:
     opened = max(before.rfind("（"), before.rfind("("))
     if opened < 0 or max(before.rfind("）"), before.rfind(")")) > opened:
         return False
-    return before[:opened].rstrip().endswith(term)
+    return before[:opened].rstrip().rstrip("*_").endswith(term)     # **守护进程**（daemon）
 
 
 def find_avoided(text: str, terms: tuple[Term, ...] | None = None) -> list[tuple[Term, str, int]]:

@@ -53,5 +53,5 @@ def check_translation_status(pages: list[Page]) -> list[Problem]:
         if status == "outdated":
             problems.append(Problem(en.display, 0, "KB205", f"the Chinese page {zh.display} was "
                                     "changed after this translation", "update the English page "
-                                    "and commit it", severity="warning"))
+                                    "and commit it"))
     return problems

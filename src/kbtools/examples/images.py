@@ -27,9 +27,8 @@ from pathlib import Path
 
 from kbtools import busybox_image, dockerclient
 from kbtools.examples import (canonical_image, cli_snapshot_error,
-                              dockerfile_bases, engine_answers, image_present, images_made,
+                              dockerfile_bases, engine_answers, images_made,
                               images_run)
-from kbtools.paths import REPO_ROOT
 from kbtools.pages import Page, block_commands, load_pages
 from kbtools.problems import Problem
 
@@ -112,9 +111,9 @@ def unknown_image_problems(uses: list[ImageUse]) -> list[Problem]:
                                     "use busybox, build the image in an earlier example, or add "
                                     "a recipe to kb images"))
         else:
-            problems.append(Problem(use.page.display, use.line, "KB510",
+            problems.append(Problem(use.page.display, use.line, "KB512",
                                     f"image '{use.image}' is not built locally (known: {known}); "
-                                    "fine for a command that is not run", severity="warning"))
+                                    "fine for a command that is not run"))
     return problems
 
 

@@ -14,18 +14,18 @@ examples.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import yaml
 
 from kbtools import dockerclient
-from kbtools.images import ensure_images
+from kbtools.examples.images import ensure_images
 from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,
                               engine_answers, engine_versions, update_pages)
+from kbtools.local_registry import RegistryError, local_registry, pages_need_registry
 from kbtools.pages import load_pages, page_key_and_lang
 from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE
 from kbtools.problems import display_path
@@ -97,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run_examples: {error}")
         return 2
 
-    with ExampleRunner(timeout=args.timeout, docker=args.docker) as runner:
+    with contextlib.ExitStack() as stack:
+        if pages_need_registry("\n".join(page.lines) for page in pages):
+            try:
+                stack.enter_context(local_registry())
+            except RegistryError as error:
+                print(f"run_examples: the pages push to the local test registry: {error}")
+                return 2
+        runner = stack.enter_context(ExampleRunner(timeout=args.timeout, docker=args.docker))
         report = runner.run_pages(pages)
         if args.update:
             for run in report.runs:
