@@ -153,6 +153,9 @@ def test_label_goes_right_after_the_subcommand():
     commit = plan_docker_call(["commit", "c1", "img:1"], "r1")
     assert commit.args == ["commit", "--change", f"LABEL {LABEL}", "c1", "img:1"]
     assert commit.target_tags == ["img:1"]
+    imported = plan_docker_call(["import", "-m", "msg", "fs.tar", "img:2"], "r1")
+    assert imported.args == ["import", "--change", f"LABEL {LABEL}", "-m", "msg", "fs.tar", "img:2"]
+    assert imported.target_tags == ["img:2"]
 
 
 def test_explicit_pull_is_kept():

@@ -309,7 +309,7 @@ def created_names(call: "Invocation") -> list[tuple[str, str]]:
         made += [("image", v) for f, v in options if f == "--tag" and v]
     elif kind in ("image tag",) and len(positional) > 1:
         made.append(("image", positional[1]))
-    elif kind == "container commit" and len(positional) > 1:
+    elif kind in ("container commit", "image import") and len(positional) > 1:
         made.append(("image", positional[1]))
     elif kind == "image pull" and positional:
         made.append(("image", positional[0]))

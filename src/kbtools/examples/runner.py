@@ -48,9 +48,9 @@ if TYPE_CHECKING:
 
 def example_pages(pages: list[Page]) -> list[tuple[str, Page, Page | None]]:
     """(key, page to run, other-language page) for every page pair that has examples."""
-    pairs: dict[str, dict[str, Page]] = {}
-    for page in pages:
-        pairs.setdefault(page.key, {})[page.lang] = page
+    from kbtools.pages import pair_pages
+
+    pairs = pair_pages(pages)
     chosen = []
     for key in sorted(pairs):
         by_lang = pairs[key]
