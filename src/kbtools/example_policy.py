@@ -55,6 +55,8 @@ KEYS = {
     "engine-wide": "swarm, service, node, stack, secret, config, plugin, context, prune",
     "registry": "registry traffic outside localhost:5000",
     "foreign-object": "an object the page did not create",
+    "unbounded": "(run time only) the page's containers keep the engine's default memory and "
+                 "CPU limits instead of the runner's bounds (the pids limit stays)",
 }
 
 #: Commands that act on an existing object, and the kind of object (canonical dockercli paths).
