@@ -15,6 +15,7 @@ from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
 from .pages import Page, pair_pages, parse_page
 from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
 from .problems import Problem, display_path
+from .terms import check_terms
 
 
 
@@ -56,7 +57,8 @@ def check_structure(page: Page) -> list[Problem]:
             problems.append(_problem(page, block.line, "KB132", "console block with docker "
                                      "commands is not marked", "put <!-- example --> above it, or "
                                      "<!-- example: skip=\"why it cannot run\" -->"))
-        if block.is_example and "skip" in block.marker.options and not block.marker.options["skip"].strip("true"):
+        options = block.marker.options if block.is_example else {}
+        if "skip" in options and not options["skip"].strip("true"):
             problems.append(_problem(page, block.marker.line, "KB130", "skip needs a reason",
                                      "write <!-- example: skip=\"why it cannot run here\" -->"))
     for number, line in enumerate(page.lines[page.body_start - 1:], start=page.body_start):
@@ -208,4 +210,4 @@ def check_parity(pages: list[Page]) -> list[Problem]:
 
 def check_page(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:
     return (page.problems + check_front_matter(page) + check_structure(page)
-            + check_links(page, docs_dir) + check_copywriting(page))
+            + check_links(page, docs_dir) + check_copywriting(page) + check_terms(page))
