@@ -57,9 +57,12 @@ HEAD_JS = """() => ({
   title: document.title,
   h1: (document.querySelector('article h1') || {}).textContent || '',
   description: (document.querySelector('meta[name=description]') || {}).content || '',
-  og: Object.fromEntries([...document.querySelectorAll('meta[property^="og:"]')].map(m => [m.getAttribute('property'), m.content])),
-  alternates: [...document.querySelectorAll('link[rel=alternate][hreflang]')].map(l => [l.hreflang, l.getAttribute('href')]),
-  dialogName: (document.querySelector('.md-search[role=dialog]') || {getAttribute: () => null}).getAttribute('aria-label'),
+  og: Object.fromEntries([...document.querySelectorAll('meta[property^="og:"]')]
+        .map(m => [m.getAttribute('property'), m.content])),
+  alternates: [...document.querySelectorAll('link[rel=alternate][hreflang]')]
+        .map(l => [l.hreflang, l.getAttribute('href')]),
+  dialogName: (document.querySelector('.md-search[role=dialog]') || {getAttribute: () => null})
+        .getAttribute('aria-label'),
   updated: (document.querySelector('.kb-updated') || {}).innerText || '',
   pdf: (document.querySelector('a.kb-pdf') || {getAttribute: () => ''}).getAttribute('href'),
 })"""

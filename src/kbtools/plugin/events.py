@@ -10,8 +10,8 @@ plugin/config.py; paths in it are relative to mkdocs.yml).
 * on_page_content: the allow-list sanitiser; glossary tooltips (<abbr title>) on content pages;
   then the reader additions of kbtools/reader.py (copy text of console blocks, table labels,
   focusable tooltips, diagram links, the home page's H1).
-* on_post_page: absolute hreflang alternates (+ x-default); drops the template's indentation outside <pre> (about 10 % of each page's
-  bytes, ~0.8 KB gzip: the page-weight budget of issue 7 is tight).
+* on_post_page: absolute hreflang alternates (+ x-default); drops the template's indentation
+  outside <pre> (about 10 % of each page's bytes, ~0.8 KB gzip: the page-weight budget of issue 7 is tight).
 * on_post_template: one 404 page per language (zh at the root, en at en/404.html).
 * on_post_build: serves the site's own scripts (``strip_comments``) without their comment lines
   (the comments stay in overrides/, where contributors read them; readers download the code only).
