@@ -49,7 +49,7 @@ for set in $sets; do
   want="$(cat "requirements/$set.txt" requirements/site.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
   [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
   echo "bootstrap: installing Python packages into .venv ($lock)" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
     --no-build-isolation -e .
   for done_set in $sets; do
