@@ -453,14 +453,15 @@ def examples_run(engine_images, request):
                     f"{recorded.get('client_version')}, this machine has {client}; install that "
                     "client to run the examples (CI has it)")
     pages = load_pages()
-    with contextlib.ExitStack() as stack:
-        if pages_need_registry("\n".join(page.lines) for page in pages):
-            try:
-                stack.enter_context(local_registry())
-            except RegistryError as error:
-                pytest.fail(f"the pages push to the local test registry: {error}")
-        runner = stack.enter_context(ExampleRunner())
-        report = runner.run_pages(pages)
+    with ExampleRunner() as runner:
+        # the registry runs only while the pages run (not while later tests use the report)
+        with contextlib.ExitStack() as registry:
+            if pages_need_registry("\n".join(page.lines) for page in pages):
+                try:
+                    registry.enter_context(local_registry())
+                except RegistryError as error:
+                    pytest.fail(f"the pages push to the local test registry: {error}")
+            report = runner.run_pages(pages)
         if not request.config.pluginmanager.has_plugin("kb-examples-summary"):
             request.config.pluginmanager.register(_ExamplesSummary(report), "kb-examples-summary")
         print("\n" + report.summary())
