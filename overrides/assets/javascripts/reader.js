@@ -14,7 +14,7 @@
  *    (arrow keys scroll it), as Material does for code blocks.
  * 6. Table cells get data-label = their column heading: on a phone each row is a card and the
  *    stylesheet shows the labels (written here, not by the build: ~5 KB less on the flag index).
- * tests/test_reader_browser.py checks each of these in Chromium.
+ * tests/browser/test_reader.py checks each of these in Chromium.
  */
 (function () {
   "use strict";
