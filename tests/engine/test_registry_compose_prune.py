@@ -2,7 +2,7 @@
 (scoped to the run), pulls recorded like tags, Compose calls read and checked by project, and
 the throw-away local registry (kbtools/local_registry.py).
 
-    pytest tests/test_registry_compose_prune.py -m "not engine"   # parsing only
+    pytest tests/engine/test_registry_compose_prune.py -m "not engine"   # parsing only
 """
 from __future__ import annotations
 

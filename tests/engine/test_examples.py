@@ -3,8 +3,8 @@ its output matches the page (tests marked ``engine``), plus fast unit tests of t
 parts (normaliser, ``...`` matching, label injection, zh/en equality, terminal rendering,
 --update) on small fixture pages.
 
-    pytest tests/test_examples.py -m "not engine"     # unit tests only
-    pytest tests/test_examples.py -m engine -s        # the real run (needs scripts/start-engine.sh)
+    pytest tests/engine/test_examples.py -m "not engine"     # unit tests only
+    pytest tests/engine/test_examples.py -m engine -s        # the real run (needs scripts/start-engine.sh)
 """
 from __future__ import annotations
 
