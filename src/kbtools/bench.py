@@ -1,0 +1,120 @@
+"""Benchmark (issue 7): prints figures, asserts nothing.
+
+1. the strict bilingual build, run --runs times: min / median / max seconds;
+2. page weight: heaviest page and the median page (gzip bytes of a first visit), search index
+   per language (gzip bytes);
+3. scaling: copies the project to a temporary folder, adds synthetic page pairs (10x and 100x
+   today's page count, made from the real pages) and prints build time and ms per page;
+4. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
+   engine) and the fast checks a contributor runs before every commit.
+
+    kb bench              # everything
+    kb bench --skip-tests --scales 10
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kbtools.pages import load_pages
+from kbtools.paths import REPO_ROOT
+from kbtools.weight import page_weight, search_index_sizes
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+TEST_GROUPS = {
+    "build": ["tests/test_build.py"],
+    "links": ["tests/test_links.py"],
+    "lint + CLI check": ["tests/test_lint.py", "tests/test_cli_check.py"],
+    "browser": ["-m", "browser"],
+    "engine": ["-m", "engine"],
+    "fast checks (before every commit)": ["-m", "not browser and not engine"],
+}
+
+
+def timed_build(project: Path, site_dir: Path, strict: bool = True) -> float:
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site_dir)]
+    if strict:
+        command.append("--strict")
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark: build failed in {project}:\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
+    """A copy of the project with (factor - 1) extra copies of every content page pair."""
+    project = workdir / f"x{factor}"
+    shutil.copytree(REPO_ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache"))
+    pages = [p for p in load_pages(project / "docs") if "/" in p.key and not p.key.startswith("reference")]
+    nav_lines = []
+    for copy in range(1, factor):
+        for page in pages:
+            section, slug = page.key.split("/", 1)
+            new_key = f"synthetic/{section}-{slug}-{copy}"
+            target = project / "docs" / (new_key + (".en.md" if page.lang == "en" else ".md"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # same folder depth as the original, so its relative links still resolve
+            target.write_text("\n".join(page.lines), encoding="utf-8")
+            if page.lang == "zh":
+                nav_lines.append(f"      - {new_key}.md")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    if nav_lines:
+        config = config.rstrip("\n") + "\n  - Synthetic:\n" + "\n".join(nav_lines) + "\n"
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    total = len(load_pages(project / "docs"))
+    return project, total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kb bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
+    parser.add_argument("--skip-tests", action="store_true")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        work = Path(tmp)
+        times = [timed_build(REPO_ROOT, work / f"site{i}") for i in range(args.runs)]
+        page_count = len(load_pages())
+        print(f"build --strict, {page_count} pages (zh+en), {args.runs} runs: "
+              f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+
+        site = work / "site0"
+        weights = sorted((page_weight(site, h)[0], h) for h in site.rglob("index.html"))
+        heaviest = weights[-1]
+        print(f"page weight (gzip, first visit, search index excluded): heaviest "
+              f"{heaviest[0] / 1024:.1f} KB ({heaviest[1].relative_to(site)}), median "
+              f"{statistics.median(w for w, _ in weights) / 1024:.1f} KB, budget 100 KB")
+        sizes = search_index_sizes(site)
+        print("search index (gzip): " + ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in sizes.items())
+              + ", budget 150 KB per language")
+
+        base = statistics.median(times)
+        for factor in args.scales:
+            project, total = synthetic_project(factor, work)
+            elapsed = timed_build(project, work / f"site-x{factor}", strict=False)
+            marginal = (elapsed - base) / max(total - page_count, 1) * 1000
+            print(f"scaling x{factor}: {total} pages built in {elapsed:.1f} s = "
+                  f"{elapsed / total * 1000:.1f} ms/page; marginal {marginal:.1f} ms per added page")
+            shutil.rmtree(project)
+
+    if not args.skip_tests:
+        for name, selection in TEST_GROUPS.items():
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                     *selection], cwd=REPO_ROOT, env=ENV, capture_output=True, text=True)
+            last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+            print(f"tests [{name}]: {time.perf_counter() - start:.1f} s — {last}")
+    return 0
+

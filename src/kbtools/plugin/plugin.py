@@ -1,0 +1,28 @@
+"""``KbPlugin``: the MkDocs side of the knowledge base; each event hands over to events.py
+together with the plugin's typed options."""
+from __future__ import annotations
+
+from mkdocs.plugins import BasePlugin
+
+from kbtools.plugin import events
+from kbtools.plugin.config import KbPluginConfig
+
+
+class KbPlugin(BasePlugin[KbPluginConfig]):
+    def on_config(self, config):
+        return events.on_config(config, self.config)
+
+    def on_page_markdown(self, markdown, page, config, files):
+        return events.on_page_markdown(markdown, page, config, files, self.config)
+
+    def on_page_content(self, html, page, config, files):
+        return events.on_page_content(html, page, config, files, self.config)
+
+    def on_post_page(self, output, page, config):
+        return events.on_post_page(output, page, config, self.config)
+
+    def on_post_template(self, output_content, template_name, config):
+        return events.on_post_template(output_content, template_name, config, self.config)
+
+    def on_post_build(self, config):
+        events.on_post_build(config, self.config)
