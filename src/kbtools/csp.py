@@ -60,13 +60,8 @@ def policy(hashes: tuple[str, ...] | None = None) -> str:
     scripts = " ".join(["'self'", *(f"'{h}'" for h in hashes)])
     return "; ".join([
         "default-src 'self'",
-        f"script-src {scripts}",
-        # Material sets a few style attributes from its scripts; page HTML has none (sanitiser)
-        "style-src 'self' 'unsafe-inline'",
+        f"script-src {scripts}",      # styles, fonts, fetches, workers: default-src 'self'
         "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "worker-src 'self'",
         "object-src 'none'",
         "frame-src 'none'",
         "base-uri 'self'",

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
+from kbtools.datafiles import VerifiedEngine
 from kbtools.frontmatter import check_front_matter
 from kbtools.glossary import add_tooltips
 from kbtools.csp import add_meta as add_csp_meta
@@ -50,7 +51,7 @@ NOTES = {
 
 
 @lru_cache(maxsize=4)
-def verified_engine(path: Path) -> dict | None:
+def verified_engine(path: Path) -> VerifiedEngine | None:
     if not path.exists():
         return None
     from kbtools.datafiles import load_engine
@@ -107,9 +108,9 @@ def on_page_markdown(markdown, page, config, files, options: KbPluginConfig):
     engine = verified_engine(project_root(config) / options.engine_file) \
         if options.verified_note else None
     if parsed.examples and engine:
-        prefix += _note(notes["verified"].format(engine=engine["engine_version"],
-                                                 client=engine.get("client_version", "?"),
-                                                 date=engine.get("verified_on", "?")), "verified")
+        prefix += _note(notes["verified"].format(engine=engine.engine_version,
+                                                 client=engine.client_version,
+                                                 date=engine.verified_on), "verified")
 
     if not options.git_dates:
         return prefix + markdown
