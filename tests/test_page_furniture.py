@@ -51,6 +51,8 @@ def test_pages_with_examples_state_the_verified_engine(built_site):
         note = built_html(built_site, page).select_one(".kb-note--verified")
         assert note is not None, f"{page.rel} has examples but no verified-engine note"
         assert ENGINE.engine_version in note.get_text(), page.rel
+        assert f"buildx {ENGINE.buildx_version}" in note.get_text(), page.rel
+        assert f"Compose {ENGINE.compose_version}" in note.get_text(), page.rel
     for page in load_pages():
         if not page.examples:
             assert built_html(built_site, page).select_one(".kb-note--verified") is None, page.rel

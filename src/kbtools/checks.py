@@ -15,6 +15,7 @@ from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
 from .pages import Page, pair_pages, parse_page
 from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
 from .problems import Problem, display_path
+from .terms import check_terms
 
 
 
@@ -208,4 +209,4 @@ def check_parity(pages: list[Page]) -> list[Problem]:
 
 def check_page(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:
     return (page.problems + check_front_matter(page) + check_structure(page)
-            + check_links(page, docs_dir) + check_copywriting(page))
+            + check_links(page, docs_dir) + check_copywriting(page) + check_terms(page))

@@ -106,12 +106,18 @@ def key_line(entry: dict, key: str) -> int:
     return entry.get("__lines__", {}).get(key, entry.get("__line__", 1))
 
 
+_ENGINE_KEYS = ("engine_version", "client_version", "verified_on", "buildx_version",
+                "compose_version")
+
+
 @dataclass(frozen=True)
 class VerifiedEngine:
     """data/verified-engine.yml: the engine and client the pages' example output comes from."""
     engine_version: str
     client_version: str = "?"
     verified_on: str = "?"     # ISO date
+    buildx_version: str = "?"  # BuildKit's CLI plugin (docker build)
+    compose_version: str = "?"
 
 
 def load_engine(path: Path) -> VerifiedEngine | None:
@@ -123,7 +129,7 @@ def load_engine(path: Path) -> VerifiedEngine | None:
     if not isinstance(data, dict):
         raise shape_error(path, 1, "the file must be key: value lines",
                           "write engine_version:, client_version: and verified_on:")
-    for key in ("engine_version", "client_version", "verified_on"):
+    for key in _ENGINE_KEYS:
         value = data.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise shape_error(path, key_line(data, key), f"'{key}' must be a text value",
@@ -134,5 +140,4 @@ def load_engine(path: Path) -> VerifiedEngine | None:
     data = strip_lines(data)
     if not data.get("engine_version"):
         return None
-    return VerifiedEngine(**{key: str(data[key]) for key in
-                             ("engine_version", "client_version", "verified_on") if key in data})
+    return VerifiedEngine(**{key: str(data[key]) for key in _ENGINE_KEYS if key in data})

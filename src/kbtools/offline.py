@@ -46,8 +46,8 @@ TEXT = {
         "html_lang": "zh-CN",
         "subtitle": "离线版",
         "generated": "生成日期：{date}",
-        "verified": "书中示例已在 Docker Engine {engine}（客户端 {client}）上实际运行，"
-                    "核对日期：{verified_on}。",
+        "verified": "书中示例已在 Docker Engine {engine}（客户端 {client}，构建器 BuildKit："
+                    "buildx {buildx}，Compose {compose}）上实际运行，核对日期：{verified_on}。",
         "unverified": "尚未记录示例验证所用的 Docker Engine 版本（缺少 data/verified-engine.yml）。",
         "contents": "目录",
         "online": "在线版：{url}",
@@ -57,7 +57,8 @@ TEXT = {
         "subtitle": "Offline edition",
         "generated": "Generated on {date}",
         "verified": "The examples in this book were run on Docker Engine {engine} (client "
-                    "{client}); checked on {verified_on}.",
+                    "{client}, builder BuildKit: buildx {buildx}, Compose {compose}); checked on "
+                    "{verified_on}.",
         "unverified": "The Docker Engine version the examples were verified on is not recorded "
                       "(data/verified-engine.yml is missing).",
         "contents": "Contents",
@@ -312,7 +313,9 @@ class Book:
         if engine:
             verified = text["verified"].format(engine=engine.engine_version,
                                                client=engine.client_version,
-                                               verified_on=engine.verified_on)
+                                               verified_on=engine.verified_on,
+                                               buildx=engine.buildx_version,
+                                               compose=engine.compose_version)
         else:
             verified = text["unverified"]
         lines = [

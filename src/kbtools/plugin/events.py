@@ -35,14 +35,16 @@ from kbtools.translation import last_commit_times, page_status
 
 NOTES = {
     "zh": {
-        "verified": "本页的示例已在 Docker Engine {engine}（客户端 {client}）上实际运行，"
+        "verified": "本页的示例已在 Docker Engine {engine}（客户端 {client}，构建器 BuildKit："
+                    "buildx {buildx}，Compose {compose}）上实际运行，"
                     "显示的输出与引擎的输出一致（{date} 核对）。",
         "in-sync": "本页译自中文原文，与原文同步（英文版更新于 {en}）。",
         "outdated": "",
     },
     "en": {
         "verified": "The examples on this page were run on Docker Engine {engine} (client "
-                    "{client}); the output shown is what the engine printed (checked {date}).",
+                    "{client}, builder BuildKit: buildx {buildx}, Compose {compose}); the output "
+                    "shown is what the engine printed (checked {date}).",
         "in-sync": "Translated from the Chinese original and in sync with it (updated {en}).",
         "outdated": "The Chinese original was updated on {zh}, after this translation ({en}); "
                     "this page may be out of date.",
@@ -110,7 +112,9 @@ def on_page_markdown(markdown, page, config, files, options: KbPluginConfig):
     if parsed.examples and engine:
         prefix += _note(notes["verified"].format(engine=engine.engine_version,
                                                  client=engine.client_version,
-                                                 date=engine.verified_on), "verified")
+                                                 date=engine.verified_on,
+                                                 buildx=engine.buildx_version,
+                                                 compose=engine.compose_version), "verified")
 
     if not options.git_dates:
         return prefix + markdown
