@@ -8,7 +8,7 @@ from the site itself and, inline, only when their SHA-256 is in the committed al
 computed from the page being served, so a script injected into a page does not run.
 
 When Material (or the build's whitespace stripping) changes an inline script, the browser test
-and tests/test_csp.py fail; ``python -m kbtools.csp site/`` prints the hashes the built site
+and tests/browser/test_csp.py fail; ``python -m kbtools.csp site/`` prints the hashes the built site
 needs, for a maintainer to review and commit.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ HASH_RE = re.compile(r"^sha256-[A-Za-z0-9+/]{43}=$")
 INLINE_SCRIPT_RE = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 NOT_EXECUTED_TYPES = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.I)
 
-#: Headers the Docker image's server sends besides the policy (tests/test_hosting.py).
+#: Headers the Docker image's server sends besides the policy (tests/engine/test_hosting.py).
 EXTRA_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -69,6 +69,12 @@ def policy(hashes: tuple[str, ...] | None = None) -> str:
     ])
 
 
+def header_lines() -> str:
+    """The headers of the Docker image's server (kbtools/static_server.py), one per line."""
+    headers = {"Content-Security-Policy": policy(), **EXTRA_HEADERS}
+    return "".join(f"{name}: {value}\n" for name, value in headers.items())
+
+
 def meta_tag() -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{policy()}">'
 
@@ -104,6 +110,9 @@ def inline_script_hashes(html: str) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     """Print the inline-script hashes of a built site (for data/csp-script-hashes.yml)."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--headers"]:
+        print(header_lines(), end="")
+        return 0
     if len(argv) != 1 or not Path(argv[0]).is_dir():
         print("usage: python -m kbtools.csp SITE_DIR", file=sys.stderr)
         return 2

@@ -4,7 +4,8 @@ registry is reachable (the hosting test does this).
 
 The image is FROM scratch: the static busybox (for /bin/sh), /usr/bin/python3.11, its standard
 library, pip from Debian, every shared library the interpreter and its extension modules load
-(found with ldd), and the site set (requirements/site.txt) installed into /usr/local/lib/python3.11/dist-packages.
+(found with ldd), and the site set (requirements/site.txt) installed into
+/usr/local/lib/python3.11/dist-packages.
 
     kb python-image TAG [--label KEY=VALUE]
 """
@@ -65,14 +66,16 @@ def prepare_context(context: Path) -> None:
         copy_into(context, CA_CERTIFICATES)
     # A stand-in for the official image: no Debian "externally managed" marker.
     (context / "root" / STDLIB.relative_to("/") / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
-    modules = list((STDLIB / "lib-dynload").glob("*.so"))
-    for library in shared_libraries([PYTHON, *modules]):
-        copy_into(context, library)
-        copy_into(context, library.resolve())
     site = context / "root" / "usr/local/lib/python3.11/dist-packages"
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--no-compile",
                     "--break-system-packages", "--target", str(site), "-r",
                     str(SITE_REQUIREMENTS)], check=True)
+    # the libraries of the interpreter's modules and of the site set's compiled extensions
+    # (nh3 needs libgcc_s, for example)
+    modules = list((STDLIB / "lib-dynload").glob("*.so")) + list(site.rglob("*.so"))
+    for library in shared_libraries([PYTHON, *modules]):
+        copy_into(context, library)
+        copy_into(context, library.resolve())
     shutil.copy2(BUSYBOX, context / "busybox")
     (context / "Dockerfile").write_text(
         "FROM scratch\n"
