@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import re
 
-BUILDKIT_RULES: list[tuple[re.Pattern, str]] = [
-    # plain progress: "#5 [2/2] RUN ...", "#5 DONE 0.3s", "#5 0.215 hello", "#5 CACHED"
-    (re.compile(r"^#\d+ "), "#<n> "),
+_DURATION = re.compile(r"\b\d+\.\d+s\b")
+
+BUILDKIT_RULES: list[tuple[re.Pattern, object]] = [
+    # plain progress: "#5 [2/2] RUN ...", "#5 DONE 0.3s", "#5 0.215 hello", "#5 CACHED",
+    # "#6 naming to NAME 0.0s done" (the time before "done" is printed only sometimes)
+    (re.compile(r"^#\d+ (?:\d+\.\d+ )?"), "#<n> "),
     (re.compile(r"^#<n> (?:DONE \d+(?:\.\d+)?s|CACHED)$"), "#<n> <done>"),
-    (re.compile(r"^(#<n> )\d+\.\d+ "), r"\1<t> "),
-    (re.compile(r"(?: \d+(?:\.\d+)?s)? done$"), " <secs> done"),
+    (re.compile(r"^(#<n> .*?)(?: \d+(?:\.\d+)?s)? done$"), r"\1 done"),
+    (re.compile(r"^#<n> .*$"), lambda match: _DURATION.sub("<duration>", match.group(0))),
     # terminal view: " => CACHED [2/2] RUN ...   0.0s", "[+] Building 1.2s (6/6) FINISHED"
     (re.compile(r"^( => (?:=> )?)CACHED "), r"\1"),
     (re.compile(r"^(\s*=>.*?)\s+\d+(?:\.\d+)?s$"), r"\1"),

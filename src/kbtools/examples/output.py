@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from kbtools import output_rules
 from kbtools.examples.common import ELLIPSIS
 
 
@@ -30,27 +31,13 @@ _NORMALISERS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(172\.<n>\.\d{1,3})\.(?!(?:0|1|255)\b)\d{1,3}\b"), r"\1.<n>"),
     (re.compile(r"^\d+: (\S+?)@if\d+:"), r"<n>: \1@if<n>:"),
 ]
-
-
-#: BuildKit's plain progress output: ``#7 DONE 0.1s``, ``#8 0.303 output of RUN``, ``#10 naming
-#: to NAME 0.0s done`` (the time before ``done`` is printed only sometimes). Step numbers depend on
-#: what else the builder is doing; timestamps and durations change on every run.
-_BUILDKIT_STEP = re.compile(r"^#\d+ (?:\d+\.\d+ )?")
-_BUILDKIT_DONE = re.compile(r" \d+\.\d+s done$")
-_BUILDKIT_DURATION = re.compile(r"\b\d+\.\d+s\b")
-
-
-def _normalise_buildkit(text: str) -> str:
-    if not _BUILDKIT_STEP.match(text):
-        return text
-    text = _BUILDKIT_DONE.sub(" done", _BUILDKIT_STEP.sub("#<n> ", text, count=1))
-    return _BUILDKIT_DURATION.sub("<duration>", text)
+_NORMALISERS += output_rules.RULES       # BuildKit progress: declared in kbtools/output_rules.py
 
 
 def normalise_line(line: str) -> str:
     """The line with everything that changes between runs replaced by a placeholder, trailing
     spaces removed and runs of spaces/tabs inside the line (table columns) made one space."""
-    text = _normalise_buildkit(line.rstrip())
+    text = line.rstrip()
     for pattern, replacement in _NORMALISERS:
         text = pattern.sub(replacement, text)
     indent = len(text) - len(text.lstrip())
@@ -58,7 +45,7 @@ def normalise_line(line: str) -> str:
 
 
 def _trim(lines: list[str]) -> list[str]:
-    lines = [line.rstrip() for line in lines]
+    lines = [line.rstrip() for line in lines if not output_rules.is_transient(line)]
     while lines and not lines[-1]:
         lines.pop()
     return lines
