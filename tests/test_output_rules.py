@@ -21,7 +21,7 @@ RECORDED = """#0 building with "default" instance using docker driver
 #6 naming to docker.io/library/demo:1 0.0s done
 #6 DONE 0.1s""".splitlines()
 
-# the same build on an engine that has it in its cache, numbered differently, another timing
+# the same build again: numbered differently, other timings, FROM ends as DONE instead of CACHED
 CACHED_RUN = """#0 building with "default" instance using docker driver
 
 #2 [internal] load build definition from Dockerfile
@@ -33,7 +33,7 @@ CACHED_RUN = """#0 building with "default" instance using docker driver
 #3 DONE 0.0s
 
 #7 [2/2] RUN echo hi > /hi.txt
-#7 CACHED
+#7 DONE 0.2s
 
 #8 exporting to image
 #8 exporting layers done
@@ -41,8 +41,13 @@ CACHED_RUN = """#0 building with "default" instance using docker driver
 #8 DONE 0.0s""".splitlines()
 
 
-def test_step_numbers_durations_and_cache_hits_may_differ():
+def test_step_numbers_durations_and_the_status_of_from_may_differ():
     assert outputs_match(RECORDED, CACHED_RUN)
+
+
+def test_a_run_step_from_the_cache_is_a_claim():
+    cached = [line.replace("#7 DONE 0.2s", "#7 CACHED") for line in CACHED_RUN]
+    assert not outputs_match(RECORDED, cached)
 
 
 def test_transient_progress_lines_are_not_recorded():
