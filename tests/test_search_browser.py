@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import REPO_ROOT, require
+from conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -57,7 +57,8 @@ def check_structure(page: Page) -> list[Problem]:
             problems.append(_problem(page, block.line, "KB132", "console block with docker "
                                      "commands is not marked", "put <!-- example --> above it, or "
                                      "<!-- example: skip=\"why it cannot run\" -->"))
-        if block.is_example and "skip" in block.marker.options and not block.marker.options["skip"].strip("true"):
+        options = block.marker.options if block.is_example else {}
+        if "skip" in options and not options["skip"].strip("true"):
             problems.append(_problem(page, block.marker.line, "KB130", "skip needs a reason",
                                      "write <!-- example: skip=\"why it cannot run here\" -->"))
     for number, line in enumerate(page.lines[page.body_start - 1:], start=page.body_start):

@@ -11,6 +11,8 @@ import sys
 
 #: subcommand -> (module with main(argv), one-line summary shown by ``kb --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("kbtools.preview",
+              "preview the site while you edit (fast mode; --full: exactly the published site)"),
     "lint": ("kbtools.lint",
              "lint every page (or one folder): file:line: rule: message (hint)"),
     "gen": ("kbtools.gen",

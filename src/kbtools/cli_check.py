@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .dockercli import (HELP_FLAG, Command, Flag, Invocation, Issue, Snapshot,
                         looks_like_misspelt_docker, parse_line, unknown_flag_issue)
-from .pages import INLINE_CODE_RE, CodeBlock, Page, Table, console_steps, pair_pages
+from .pages import INLINE_CODE_RE, Page, Table, console_steps, pair_pages
 from .paths import CLI_SNAPSHOT
 from .problems import Problem, display_path
 

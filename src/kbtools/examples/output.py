@@ -108,15 +108,17 @@ def align(expected: list[str], actual: list[str]) -> list[tuple[str, int | None,
     while i < n or j < m:
         how = choice[i][j]
         if how in ("equal", "replace"):
-            ops.append((how, i, j)); i += 1; j += 1
+            ops.append((how, i, j))
+            i, j = i + 1, j + 1
         elif how == "skip":
-            ops.append(("skip", i, j)); j += 1
-        elif how == "ellipsis":
-            ops.append(("ellipsis", i, None)); i += 1
-        elif how == "delete":
-            ops.append(("delete", i, None)); i += 1
+            ops.append(("skip", i, j))
+            j += 1
+        elif how in ("ellipsis", "delete"):
+            ops.append((how, i, None))
+            i += 1
         else:
-            ops.append(("insert", None, j)); j += 1
+            ops.append(("insert", None, j))
+            j += 1
     return ops
 
 

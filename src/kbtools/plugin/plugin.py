@@ -2,14 +2,24 @@
 together with the plugin's typed options."""
 from __future__ import annotations
 
+import logging
+
 from mkdocs.plugins import BasePlugin
 
 from kbtools.plugin import events
 from kbtools.plugin.config import KbPluginConfig
 
 
+def quiet_jieba() -> None:
+    """jieba (Chinese word segmentation for the search index) prints four unprefixed lines on
+    stderr at every build, through its own logger; keep them for ``mkdocs -v`` only."""
+    if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
 class KbPlugin(BasePlugin[KbPluginConfig]):
     def on_config(self, config):
+        quiet_jieba()
         return events.on_config(config, self.config)
 
     def on_page_markdown(self, markdown, page, config, files):
