@@ -19,8 +19,9 @@ already has:
 
 Each rule is (pattern, replacement) applied to one line, after the generic ones. Lines that
 only report progress while a step is still running (``#3 transferring context:`` without a
-size, ``#6 writing image sha256:...`` without ``done``; printed or not depending on timing) are TRANSIENT: they are left out of both sides before
-comparing, and ``--update`` does not record them.
+size, ``#6 writing image sha256:...`` without ``done``; printed or not depending on timing)
+are TRANSIENT: they are left out of both sides before comparing, and ``--update`` does not
+record them.
 """
 from __future__ import annotations
 
