@@ -66,7 +66,7 @@ for set in $sets; do
   want="$(cat "requirements/$set.txt" requirements/site.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
   [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
   echo "bootstrap: installing Python packages into .venv ($lock)" >&2
-  pip_install -r "$lock"
+  pip_install --require-hashes -r "$lock"   # hashed lock files (issue 14)
   pip_install --no-build-isolation -e .
   for done_set in $sets; do
     cat "requirements/$done_set.txt" requirements/site.txt pyproject.toml | sha256sum \

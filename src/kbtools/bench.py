@@ -32,9 +32,9 @@ from kbtools.weight import page_weight, search_index_sizes
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 TEST_GROUPS = {
-    "build": ["tests/test_build.py"],
-    "links": ["tests/test_links.py"],
-    "lint + CLI check": ["tests/test_lint.py", "tests/test_cli_check.py"],
+    "build": ["tests/site/test_build.py"],
+    "links": ["tests/site/test_links.py"],
+    "lint + CLI check": ["tests/unit/test_lint.py", "tests/unit/test_cli_check.py"],
     "browser": ["-m", "browser"],
     "engine": ["-m", "engine"],
     "fast checks (before every commit)": ["-m", "not browser and not engine"],

@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "regenerate the generated pages and tables (--check: exit 1 when one is stale)"),
     "examples": ("kbtools.examples.command",
                  "run the pages' runnable examples on the engine (--update: record their output)"),
+    "parity": ("kbtools.parity",
+               "check zh/en parity (--fix: copy changed code blocks and example output into en)"),
     "images": ("kbtools.examples.images",
                "build the local images the examples use (no registry needed)"),
     "snapshot": ("kbtools.snapshot",
