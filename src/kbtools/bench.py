@@ -9,10 +9,14 @@
    engine) and the fast checks a contributor runs before every commit;
 5. newcomer: a fresh clone (committed HEAD, no .venv) through the README's serve command to the
    first preview page, and one saved edit to the page showing it (kb serve's preview), --runs
-   times each, with the machine's load average (a shared machine's figures vary with it).
+   times each, with the machine's load average (a shared machine's figures vary with it);
+6. Lighthouse 12 (kbtools/lighthouse.py, npm lock in package.json): accessibility, best
+   practices, SEO and performance of the home, containers/run, en resources/memory and
+   reference/flags pages, mobile and desktop, median of --runs runs with the spread.
 
     kb bench              # everything
     kb bench --skip-tests --scales 10
+    kb bench --lighthouse  # only the Lighthouse figures
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from kbtools import lighthouse
 from kbtools.pages import load_pages
 from kbtools.paths import REPO_ROOT
 from kbtools.weight import page_weight, search_index_sizes
@@ -57,7 +62,7 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
     """A copy of the project with (factor - 1) extra copies of every content page pair."""
     project = workdir / f"x{factor}"
     shutil.copytree(REPO_ROOT, project, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache"))
+        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache", "node_modules"))
     pages = [p for p in load_pages(project / "docs") if "/" in p.key and not p.key.startswith("reference")]
     nav_lines = []
     for copy in range(1, factor):
@@ -78,15 +83,30 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
     return project, total
 
 
+def lighthouse_figures(runs: int) -> int:
+    """Build once, then only the Lighthouse audits (kbtools/lighthouse.py)."""
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        site = Path(tmp) / "site"
+        timed_build(REPO_ROOT, site)
+        for line in lighthouse.run(site, runs=runs):
+            print(line, flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
     parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="only the Lighthouse audits (4 pages, mobile + desktop, median of 3)")
+    parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-newcomer", action="store_true")
     parser.add_argument("--only-newcomer", action="store_true",
                         help="only the fresh-clone preview figures (section 5)")
     args = parser.parse_args(argv)
+    if args.lighthouse:
+        return lighthouse_figures(args.runs)
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
           + " ".join(f"{load:.1f}" for load in os.getloadavg()))
@@ -101,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
               f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
 
         site = work / "site0"
+        if not args.skip_lighthouse:
+            for line in lighthouse.run(site, runs=args.runs):
+                print(line)
         weights = sorted((page_weight(site, h)[0], h) for h in site.rglob("index.html"))
         heaviest = weights[-1]
         print(f"page weight (gzip, first visit, search index excluded): heaviest "
