@@ -123,7 +123,7 @@ def on_post_page(output, page, config):
 # Whole-line comments only: a "//" or "/*" that starts a line (after indentation) can never be
 # part of a string or a regular expression literal in our scripts.
 JS_COMMENT_LINES_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.M | re.S)
-OWN_SCRIPTS = ("assets/javascripts/search-query.js",)
+OWN_SCRIPTS = ("assets/javascripts/search.js",)
 
 
 def on_post_build(config):

@@ -1,0 +1,513 @@
+/*
+ * search.js - the site search: Material's search box, Pagefind's index. Loaded right before
+ * Material's bundle (overrides/main.html).
+ *
+ * WHY: Material's built-in search fetches one lunr index of BOTH languages on every page load
+ * (136 KB gzip at 32 pages, 2.6 MB at 100x). Pagefind (scripts/kbtools/sitesearch.py) writes a
+ * chunked index per language instead: a query fetches only the chunks it needs, and nothing is
+ * fetched until the reader focuses the search box. Material's search UI is kept as it is
+ * (keyboard shortcuts, ?q= share links, highlighting on the opened page): it talks to a search
+ * worker through four messages (SearchMessageType in the bundle: SETUP = 0, READY = 1,
+ * QUERY = 2, RESULT = 3), and this file answers them in the page instead of a worker:
+ *
+ *  1. Material's request for search/search_index.json (XMLHttpRequest) gets an index without
+ *     documents from a data: URL (only its config: the separator Material's page highlighter
+ *     splits ?h= with);
+ *  2. window.Worker, for Material's search worker URL, returns an object that answers SETUP with
+ *     READY and each QUERY with a RESULT built from Pagefind's results.
+ *
+ * A query is rewritten for the index (see sitesearch.py for the tokens):
+ *  - flags: "--memory-swap" -> the token of that flag (zfmemoryxswapq): only pages that carry
+ *    the flag match; when none does, the flag is searched as a prefix (a half-typed flag);
+ *    "--network=none" also searches "none";
+ *  - Chinese: each run is cut into the index's words (longest first, the word list
+ *    pagefind/kb-words.zh.json) and each word is searched as its token (zq + letters);
+ *  - English stop words are dropped when other words remain;
+ *  - nothing found: near misses are corrected from the word list ("memroy" -> memory,
+ *    "镜象" -> 镜像); then the words are searched one by one and the pages merged.
+ * Titles and excerpts are decoded back to Chinese, tokens and invisible characters removed.
+ * tests/test_search_browser.py checks all of this in Chromium: a Material upgrade that changes
+ * the protocol fails it.
+ */
+(function () {
+  "use strict";
+
+  var NativeWorker = window.Worker;
+  if (typeof NativeWorker !== "function") return;
+
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+  var MAX_PAGES = 10;              // pages whose excerpts are loaded for one query
+  var LONGEST_WORD = 8;
+  // What Material's page highlighter splits the ?h= words with (it needs a separator).
+  var SEPARATOR = "[\\s\\-=,.:;!?()\\[\\]{}<>\"'/|、。，．？！；：（）《》“”‘’]+";
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+  var HAN_RUN = new RegExp("[" + HAN + "]+", "g");
+  var HAN_BASE = 0x3400;
+  var FLAG = /^--?[a-z][a-z0-9-]*$/i;
+  var HYPHENATED = /^[a-z0-9]+(?:-[a-z0-9]+)+$/i;
+  var INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+  // lunr 2.3.9's English stop words (the list the previous search used).
+  var STOP_WORDS = new Set((
+    "a able about across after all almost also am among an and any are as at be because been " +
+    "but by can cannot could dear did do does either else ever every for from get got had has " +
+    "have he her hers him his how however i if in into is it its just least let like likely may " +
+    "me might most must my neither no nor not of off often on only or other our own rather said " +
+    "say says she should since so some than that the their them then there these they this tis " +
+    "to too twas us wants was we were what when where which while who whom why will with would " +
+    "yet you your").split(" "));
+
+  function siteConfig() {
+    return JSON.parse(document.getElementById("__config").textContent);
+  }
+  function siteRoot() { return new URL(siteConfig().base + "/", location.href); }
+  function pageLanguage() { return document.documentElement.lang.split("-")[0] || "zh"; }
+
+  /* ---------------------------------------------------------------- loading, on first use */
+
+  var loading = null;
+  var wordLists = {};
+
+  /** Pagefind and this language's word list: fetched once, on focus or on the first query. */
+  function load() {
+    if (!loading) {
+      var root = siteRoot();
+      loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+        return pagefind.options({
+          baseUrl: root.pathname,
+          excerptLength: 24,
+          ranking: {termFrequency: 0.8, pageLength: 0.5, termSaturation: 1.2}
+        }).then(function () {
+          var words = pageLanguage() === "zh" ? words_of("zh") : Promise.resolve(null);
+          return Promise.all([pagefind.init(), words]).then(function () { return pagefind; });
+        });
+      });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  /** The index's words of `lang`, most frequent first, as {list, set}. */
+  function words_of(lang) {
+    if (!wordLists[lang]) {
+      var url = new URL("pagefind/kb-words." + lang + ".json", siteRoot());
+      wordLists[lang] = fetch(url).then(function (r) { return r.json(); })
+        .then(function (list) { return {list: list, set: new Set(list)}; });
+    }
+    return wordLists[lang];
+  }
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target && event.target.matches && event.target.matches(".md-search__input"))
+      load();
+  });
+
+  /* ---------------------------------------------------------------- tokens of the index */
+
+  function hanToken(word) {
+    var out = "zq";
+    Array.from(word).forEach(function (char) {
+      var value = char.codePointAt(0) - HAN_BASE, digits = "";
+      for (var i = 0; i < 4; i++) {
+        digits = String.fromCharCode(97 + value % 26) + digits;
+        value = Math.floor(value / 26);
+      }
+      out += digits;
+    });
+    return out;
+  }
+
+  function decodeHan(letters) {
+    var out = "";
+    for (var i = 0; i < letters.length; i += 4) {
+      var value = 0;
+      for (var j = 0; j < 4; j++) value = value * 26 + letters.charCodeAt(i + j) - 97;
+      out += String.fromCodePoint(value + HAN_BASE);
+    }
+    return out;
+  }
+
+  /** "--memory-swap" -> "zfmemoryxswapq"; without the closing "q" it matches by prefix. */
+  function flagToken(flag, prefix) {
+    return "zf" + flag.replace(/^-+/, "").toLowerCase().replace(/-/g, "x") + (prefix ? "" : "q");
+  }
+
+  var GAP = new RegExp("([" + HAN + "])((?:</?mark>)*) +((?:</?mark>)*)(?=[" + HAN + "])", "g");
+
+  /** Index text (Pagefind's excerpt or title, HTML) back to what the page shows. */
+  function decode(html) {
+    return String(html || "")
+      .replace(/ ?(?:<mark>)?zf[a-z0-9]+(?:<\/mark>)?(?=[\s.,;:)]|$)/g, "")
+      .replace(/zq((?:[a-z]{4})+)/g, function (_, letters) { return decodeHan(letters); })
+      .replace(GAP, "$1$2$3")
+      .replace(GAP, "$1$2$3")
+      .replace(/<\/mark>(\s*)<mark>/g, "$1")
+      .replace(INVISIBLE, "");
+  }
+
+  function escapeHTML(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  /* ---------------------------------------------------------------- query rewriting */
+
+  /** "交换分区" -> ["交换", "分区"]: the longest word of the index first; characters that start
+   *  no known word stay together. */
+  function cutChinese(run, words) {
+    var out = [], unknown = "";
+    for (var start = 0, end; start < run.length; start = end) {
+      end = Math.min(run.length, start + LONGEST_WORD);
+      while (end > start + 1 && !(words && words.set.has(run.slice(start, end)))) end--;
+      var word = run.slice(start, end);
+      if (words && words.set.has(word)) {
+        if (unknown) out.push(unknown);
+        out.push(word);
+        unknown = "";
+      } else {
+        unknown += word;
+      }
+    }
+    if (unknown) out.push(unknown);
+    return out;
+  }
+
+  /**
+   * A reader's query -> {terms: tokens for Pagefind, words: what to highlight, parts: for
+   * corrections}. Each part is {kind: "flag"|"han"|"latin", text, terms, words}.
+   */
+  function plan(query, words) {
+    var parts = [];
+    query.replace(INVISIBLE, "").trim().split(/\s+/).forEach(function (raw) {
+      if (!raw) return;
+      if (FLAG.test(raw) || /^--?[a-z][a-z0-9-]*=/i.test(raw)) {
+        var pieces = raw.split("=");
+        parts.push(flagPart(pieces[0]));
+        pieces.slice(1).join(" ").split(/[^a-z0-9]+/i).filter(Boolean).forEach(function (w) {
+          parts.push(latinPart(w));
+        });
+        return;
+      }
+      if (HYPHENATED.test(raw)) return parts.push(flagPart("--" + raw, raw));
+      raw.split(new RegExp("([" + HAN + "]+)")).forEach(function (piece) {
+        if (!piece) return;
+        if (new RegExp("^[" + HAN + "]").test(piece)) {
+          cutChinese(piece, words).forEach(function (word) {
+            parts.push({kind: "han", text: word, terms: [hanToken(word)], words: [word]});
+          });
+        } else {
+          piece.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).forEach(function (w) {
+            parts.push(latinPart(w));
+          });
+        }
+      });
+    });
+    var meaningful = parts.filter(function (p) { return !(p.kind === "latin" && STOP_WORDS.has(p.text)); });
+    if (meaningful.length) parts = meaningful;
+    return parts;
+  }
+
+  function flagPart(flag, asTyped) {
+    var names = flag.replace(/^-+/, "").toLowerCase().split("-").filter(Boolean);
+    return {kind: "flag", text: flag.toLowerCase(), typed: asTyped, terms: [flagToken(flag)], words: names};
+  }
+  function latinPart(word) {
+    return {kind: "latin", text: word.toLowerCase(), terms: [word.toLowerCase()], words: [word.toLowerCase()]};
+  }
+
+  function termsOf(parts) {
+    return parts.reduce(function (all, p) { return all.concat(p.terms); }, []);
+  }
+  function wordsOf(parts) {
+    return parts.reduce(function (all, p) { return all.concat(p.words); }, []);
+  }
+
+  /* ---------------------------------------------------------------- near misses */
+
+  /** Edit distance with adjacent transpositions ("memroy" is one edit from "memory"). */
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var d = [], i, j;
+    for (i = 0; i <= a.length; i++) { d[i] = [i]; }
+    for (j = 0; j <= b.length; j++) d[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                           d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  /** The most frequent word of the index within reach of `word` (1 edit, 2 from 7 letters;
+   *  Chinese: the same length with one character different), or null. */
+  function nearest(word, words, han) {
+    if (!words) return null;
+    var limit = han ? 1 : word.length >= 7 ? 2 : 1;
+    if (!han && word.length < 4) return null;
+    for (var i = 0; i < words.list.length; i++) {
+      var candidate = words.list[i];
+      if (candidate === word) return null;
+      if (han) {
+        if (candidate.length !== word.length || !new RegExp("^[" + HAN + "]+$").test(candidate)) continue;
+        var diff = 0;
+        for (var k = 0; k < word.length; k++) if (candidate[k] !== word[k]) diff++;
+        if (diff === 1) return candidate;
+      } else if (/^[a-z0-9-]+$/.test(candidate) && editDistance(word, candidate, limit) <= limit) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Parts with near misses replaced by words of the index, or null when nothing changed. */
+  function corrected(parts, query, words) {
+    var changed = false;
+    var out = [];
+    // Chinese: a run that is no word (镜象 is cut into 镜 + 象) is corrected as a whole.
+    var runs = query.match(HAN_RUN) || [];
+    runs.forEach(function (run) {
+      if (run.length >= 2 && run.length <= 4 && !words.set.has(run)) {
+        var fix = nearest(run, words, true);
+        if (fix) { query = query.replace(run, fix); changed = true; }
+      }
+    });
+    if (changed) return plan(query, words);
+    parts.forEach(function (p) {
+      var fix = null;
+      if (p.kind === "latin" && !words.set.has(p.text)) fix = nearest(p.text, words, false);
+      if (p.kind === "flag" && !words.set.has(p.text) && !p.typed) {
+        fix = nearest(p.text, words, false);
+        if (fix && fix.charAt(0) === "-") { out.push(flagPart(fix)); changed = true; return; }
+        fix = null;
+      }
+      if (fix) { out.push(latinPart(fix)); changed = true; } else out.push(p);
+    });
+    return changed ? out : null;
+  }
+
+  /* ---------------------------------------------------------------- searching */
+
+  function run(pagefind, parts) {
+    var terms = termsOf(parts);
+    if (!terms.length) return Promise.resolve([]);
+    return pagefind.search(terms.join(" ")).then(function (found) { return found.results; });
+  }
+
+  /** Pages matching any part, best summed score first (each page keeps its best result). */
+  function anyOf(pagefind, parts) {
+    return Promise.all(parts.map(function (p) { return run(pagefind, [p]); })).then(function (lists) {
+      var pages = new Map();
+      lists.forEach(function (results) {
+        results.forEach(function (r) {
+          var seen = pages.get(r.id);
+          if (!seen) pages.set(r.id, {result: r, score: r.score, terms: 1});
+          else {
+            seen.score += r.score; seen.terms += 1;
+            if (r.score > seen.result.score) seen.result = r;
+          }
+        });
+      });
+      return Array.from(pages.values())
+        .sort(function (a, b) { return b.terms - a.terms || b.score - a.score; })
+        .map(function (entry) { return {result: entry.result, score: entry.score}; });
+    });
+  }
+
+  function find(pagefind, query) {
+    var lang = pageLanguage();
+    var own = lang === "zh" ? "zh" : "en";
+    return (own === "zh" ? words_of("zh") : Promise.resolve(null)).then(function (words) {
+      var parts = plan(query, words);
+      var attempt = function (list) {
+        return run(pagefind, list).then(function (results) {
+          return {parts: list, results: results.map(function (r) { return {result: r, score: r.score}; })};
+        });
+      };
+      // What is tried, in order, until something is found.
+      var fallbacks = [
+        function (list) {           // flags as prefixes: the reader is still typing
+          return list.map(function (p) {
+            return p.kind === "flag" ? Object.assign({}, p, {terms: [flagToken(p.text, true)]}) : p;
+          });
+        },
+        function (list) {           // a hyphenated word that is no flag ("on-failure"): its words
+          return list.reduce(function (all, p) {
+            return all.concat(p.kind === "flag" && p.typed ? p.words.map(latinPart) : [p]);
+          }, []);
+        },
+        function (list) {           // near misses corrected from the index's words
+          return words_of(own).then(function (all) { return corrected(list, query, all); });
+        }
+      ];
+      var tryFrom = function (found, step) {
+        if (found.results.length) return found;
+        if (step === fallbacks.length) {
+          if (found.parts.length < 2) return found;
+          return anyOf(pagefind, found.parts).then(function (results) {
+            return {parts: found.parts, results: results};
+          });
+        }
+        return Promise.resolve(fallbacks[step](found.parts)).then(function (next) {
+          if (!next || JSON.stringify(next) === JSON.stringify(found.parts))
+            return tryFrom({parts: found.parts, results: []}, step + 1);
+          return attempt(next).then(function (nextFound) {
+            return nextFound.results.length ? nextFound : tryFrom({parts: found.parts, results: []}, step + 1);
+          });
+        });
+      };
+      return attempt(parts).then(function (found) { return tryFrom(found, 0); });
+    });
+  }
+
+  /* ---------------------------------------------------------------- Material's results */
+
+  function sectionScore(sub) {
+    return (sub.weighted_locations || []).reduce(function (sum, loc) {
+      return sum + (loc.balanced_score || loc.weight || 0);
+    }, 0);
+  }
+
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  /** Per part of the query, a test of whether a title names it: a flag as a flag ("-it" also
+   *  as "-i" and "-t"), a Chinese word as it is, an English word as the start of a word. */
+  function titleTests(parts) {
+    return parts.map(function (p) {
+      if (p.kind === "flag") {
+        var exact = new RegExp("(?:^|[^\\w-])" + escapeRegExp(p.text) + "(?![\\w-])", "i");
+        var letters = /^-[a-z0-9]{2,}$/i.test(p.text) ? Array.from(p.text.slice(1)) : [];
+        return function (title) {
+          return exact.test(title) || (letters.length > 0 && letters.every(function (c) {
+            return new RegExp("(?:^|[^\\w-])-" + c + "(?![\\w-])", "i").test(title);
+          }));
+        };
+      }
+      if (p.kind === "han") return function (title) { return title.indexOf(p.text) >= 0; };
+      var word = new RegExp("\\b" + escapeRegExp(p.text), "i");
+      return function (title) { return word.test(title); };
+    });
+  }
+
+  /** Share of the query's parts that `title` (HTML) names: 0 .. 1. */
+  function titleMatch(title, tests) {
+    if (!tests.length) return 0;
+    var text = title.replace(/<[^>]*>/g, "");
+    return tests.filter(function (test) { return test(text); }).length / tests.length;
+  }
+
+  var TITLE_BOOST = 3;    // a section whose heading names the query ranks first on its page
+
+  /** One Pagefind result -> [rank, Material's group: the page first, then its sections]. */
+  function group(data, score, parts, root) {
+    var relative = function (url) {
+      var path = new URL(url, location.origin);
+      var rel = path.pathname.indexOf(root.pathname) === 0
+        ? path.pathname.slice(root.pathname.length) : path.pathname.replace(/^\//, "");
+      return rel + path.hash;
+    };
+    var terms = {};
+    wordsOf(parts).forEach(function (word) { terms[word] = true; });
+    var tests = titleTests(parts);
+    var boost = data.meta && data.meta.list ? 0 : TITLE_BOOST;
+    var title = decode(escapeHTML((data.meta && data.meta.title) || ""));
+    var page = {location: relative(data.url), title: title, text: "", score: 0, terms: terms};
+    var sections = [];
+    var bestSection = 0;
+    (data.sub_results || []).forEach(function (sub) {
+      var location = relative(sub.url);
+      var item = {
+        location: location, title: decode(escapeHTML(sub.title || "")),
+        text: "<p>" + decode(sub.excerpt) + "</p>", score: sectionScore(sub), terms: terms
+      };
+      if (location.indexOf("#") < 0) {
+        page.text = item.text;
+        page.score = item.score;
+      } else {
+        var match = titleMatch(item.title, tests);
+        bestSection = Math.max(bestSection, match);
+        item.score *= 1 + boost * match;
+        sections.push(item);
+      }
+    });
+    // The page's own title counts only when it names the whole query: then the page is about it.
+    var pageMatch = titleMatch(title, tests) === 1 ? 1 : 0;
+    page.score *= 1 + 2 * boost * pageMatch;
+    if (!sections.length && !page.text) page.text = "<p>" + decode(data.excerpt) + "</p>";
+    if (!sections.length && !page.score) page.score = score;
+    sections.sort(function (a, b) { return b.score - a.score; });
+    var rank = score * (1 + boost * (pageMatch + bestSection) / 2);
+    return [rank, [page].concat(sections)];
+  }
+
+  function answer(query) {
+    if (!query.trim()) return Promise.resolve({items: [], total: 0});
+    return load().then(function (pagefind) {
+      return find(pagefind, query).then(function (found) {
+        var top = found.results.slice(0, MAX_PAGES);
+        return Promise.all(top.map(function (entry) { return entry.result.data(); }))
+          .then(function (datas) {
+            var root = siteRoot();
+            var ranked = datas.map(function (data, i) {
+              return group(data, top[i].score, found.parts, root);
+            }).sort(function (a, b) { return b[0] - a[0]; });
+            return {items: ranked.map(function (r) { return r[1]; }), total: found.results.length};
+          });
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- the stand-in worker */
+
+  function SearchWorker() {
+    this.listeners = [];
+    this.onmessage = null;
+    this.latest = 0;
+  }
+  SearchWorker.prototype.addEventListener = function (type, listener) {
+    if (type === "message") this.listeners.push(listener);
+  };
+  SearchWorker.prototype.removeEventListener = function (type, listener) {
+    this.listeners = this.listeners.filter(function (l) { return l !== listener; });
+  };
+  SearchWorker.prototype.terminate = function () { this.listeners = []; };
+  SearchWorker.prototype.emit = function (data) {
+    var event = new MessageEvent("message", {data: data});
+    this.listeners.slice().forEach(function (listener) { listener.call(this, event); }, this);
+    if (typeof this.onmessage === "function") this.onmessage(event);
+  };
+  SearchWorker.prototype.postMessage = function (message) {
+    var self = this;
+    if (!message) return;
+    if (message.type === SETUP) return setTimeout(function () { self.emit({type: READY}); });
+    if (message.type !== QUERY) return;
+    var ticket = ++this.latest;
+    answer(String(message.data || "")).then(function (result) {
+      if (ticket === self.latest) self.emit({type: RESULT, data: result});
+    }, function (error) {
+      if (ticket === self.latest) self.emit({type: RESULT, data: {items: [], total: 0}});
+      if (window.console) console.error("search:", error);
+    });
+  };
+
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      if (/\/workers\/search\.[^/]*\.js/.test(String(url))) return new SearchWorker();
+      super(url, options);
+    }
+  };
+
+  // Material requests its index with XMLHttpRequest: that one request is answered from a data:
+  // URL (no network) with an index without documents.
+  var nativeOpen = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    var args = Array.prototype.slice.call(arguments);
+    if (/\/search\/search_index\.json(?:$|\?)/.test(String(url))) {
+      var stub = {config: {lang: [pageLanguage()], separator: SEPARATOR, pipeline: []}, docs: []};
+      args[1] = "data:application/json;charset=utf-8," + encodeURIComponent(JSON.stringify(stub));
+    }
+    return nativeOpen.apply(this, args);
+  };
+})();
