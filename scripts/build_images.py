@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from kbtools import dockerclient  # noqa: E402
 from kbtools.examples import (canonical_image, cli_snapshot_error,  # noqa: E402
                               dockerfile_bases, engine_answers, image_present, images_made,
                               images_run)
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true",
                         help="only list the images the pages use, build nothing")
     args = parser.parse_args(argv)
+    dockerclient.use_project_client()
 
     unreadable = cli_snapshot_error()
     if unreadable:

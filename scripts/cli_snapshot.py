@@ -15,15 +15,21 @@ The help output depends on the environment, so the script pins it:
 * ``DOCKER_CONFIG`` is an empty temporary folder (no user config, no context); its path is written
   as ``~/.docker`` in defaults;
 * stdin is not a terminal, so help text is wrapped at 80 columns (descriptions are unwrapped here);
-* ``DOCKER_BUILDKIT=0`` keeps ``docker build --help`` the client's own builder even where the
-  buildx plugin is installed, and plugin commands (``compose*`` in ``docker --help``) are left
-  out, so the snapshot does not depend on which plugins a machine has.
+* the CLI plugins the project installs (Debian's ``docker-buildx`` and ``docker-compose``, in
+  /usr/libexec/docker/cli-plugins/) are walked like the client's own commands: ``docker buildx
+  ...`` and ``docker compose ...`` with their flags, and ``docker build`` is recorded as what it
+  runs with buildx installed (an alias of ``docker buildx build``, BuildKit). Their versions are
+  written under ``plugins``: the snapshot is only reproducible with the same client AND plugins.
+  Other plugins a machine may have (``scout``, ``ai`` ...) are left out (PLUGINS).
+
+The client is the project's one Docker client (kbtools.dockerclient: Debian's ``docker-cli``,
+``/usr/bin/docker``; ``KB_DOCKER`` overrides it), not whatever ``docker`` comes first on PATH.
 
 Flags the CLI never prints (pflag hidden flags such as ``docker run --net``) are found by probing
 the names in HIDDEN_FLAG_CANDIDATES: ``docker CMD --NAME=0 --help`` fails with "unknown flag" when
 the flag does not exist.
 
-Usage:  python scripts/cli_snapshot.py [--output data/docker-cli.json] [--check]
+Usage:  python scripts/cli_snapshot.py [--output data/docker-cli.json] [--check] [--docker PATH]
 ``--check`` writes nothing and exits 1 when the committed snapshot differs from a fresh one.
 """
 from __future__ import annotations
@@ -38,9 +44,27 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kbtools import dockerclient  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "docker-cli.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: CLI plugins recorded in the snapshot (the project installs them from Debian's packages), with
+#: the command that prints each one's version.
+PLUGINS: dict[str, list[str]] = {
+    "buildx": ["buildx", "version"],
+    "compose": ["compose", "version", "--short"],
+}
+#: Where the client looks for plugins, in its order (after $DOCKER_CONFIG/cli-plugins, which is
+#: empty here). Plugin help is read from the plugin binary itself, as the client would run it:
+#: same text, without the client's start-up and its plugin scan (~3x faster).
+PLUGIN_DIRS = ["/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins",
+               "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins"]
+#: The client in use (set by main()/take_snapshot(); kbtools.dockerclient chooses it).
+DOCKER = "docker"
 
 #: Flags that exist but are hidden from ``--help`` in docker/cli (old spellings kept for old
 #: scripts), with the flag that replaces each. Each is probed; only those the installed client
@@ -74,18 +98,30 @@ def docker_env(config_dir: str) -> dict[str, str]:
         "DOCKER_HOST": "unix:///nonexistent/cli-snapshot/docker.sock",
         "DOCKER_CONFIG": config_dir,
         "DOCKER_CLI_HINTS": "false",
-        "DOCKER_BUILDKIT": "0",
         "LC_ALL": "C",
     })
     return env
 
 
+def plugin_binary(name: str) -> str | None:
+    for folder in PLUGIN_DIRS:
+        path = Path(folder) / f"docker-{name}"
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+    return None
+
+
 def run_docker(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    program = [DOCKER]
+    plugin = plugin_binary(args[0]) if args and args[0] in PLUGINS else None
+    if plugin and "--help" in args:
+        program = [plugin]
+        env = dict(env, DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND=DOCKER)
     try:
-        return subprocess.run(["docker", *args], env=env, stdin=subprocess.DEVNULL,
+        return subprocess.run([*program, *args], env=env, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True, timeout=30)
     except FileNotFoundError as error:
-        raise SnapshotError("the docker client is not installed (no 'docker' on PATH)") from error
+        raise SnapshotError(f"the docker client is not installed (no {DOCKER!r})") from error
 
 
 def client_version(env: dict[str, str]) -> str:
@@ -136,7 +172,7 @@ def parse_commands(lines: list[str]) -> dict[str, dict]:
         if match:
             commands[match["name"]] = {"summary": " ".join((match["desc"] or "").split()),
                                        "plugin": bool(match["plugin"])}
-        elif line.strip() and commands:
+        elif line.strip() and line[:1].isspace() and commands:
             last = list(commands.values())[-1]       # wrapped summary
             last["summary"] = (last["summary"] + " " + " ".join(line.split())).strip()
     return commands
@@ -202,15 +238,20 @@ def parse_aliases(lines: list[str]) -> list[str]:
 
 def read_help(path: list[str], env: dict[str, str], config_dir: str) -> dict:
     result = run_docker([*path, "--help"], env)
-    if result.returncode != 0 or not result.stdout.startswith("Usage:"):
+    # buildx prints its description above "Usage:" too; the client and compose start with it
+    text = result.stdout.strip("\n")
+    start = 0 if text.startswith("Usage:") else text.find("\n\nUsage:") + 2
+    if result.returncode != 0 or start < 0 or not text[start:].startswith("Usage:"):
         raise SnapshotError(f"'docker {' '.join(path)} --help' failed: "
                             f"{(result.stderr or result.stdout).strip()[:200]}")
-    usage, description, sections = split_sections(result.stdout)
+    usage, description, sections = split_sections(text[start:])
     subcommands: dict[str, dict] = {}
     for name, lines in sections.items():
         if name.endswith("Commands"):
             subcommands.update(parse_commands(lines))
     options = sections.get("Options", []) if path else sections.get("Global Options", [])
+    if path:   # buildx's "Experimental commands and flags are hidden ..." closing note
+        description = description.split(" Experimental commands")[0]
     flags = parse_flags(options, config_dir)
     return {
         "usage": usage,
@@ -225,7 +266,8 @@ def usage_stops_at_command(usage: list[str]) -> str | None:
     """For ``run``/``create``/``exec``: the positional after which words belong to the
     container's program (the CLI stops reading flags there). None for other commands."""
     for line in usage:
-        match = re.search(r"\[OPTIONS\]\s+(?P<first>[A-Z_]+)\s+\[?COMMAND\]?\s+\[ARG\.\.\.\]", line)
+        match = re.search(r"\[OPTIONS\]\s+(?P<first>[A-Z_]+)\s+\[?COMMAND\]?\s+\[ARGS?\.\.\.\]",
+                          line)
         if match:
             return match["first"].lower()
     return None
@@ -255,14 +297,36 @@ def probe_hidden(path: str, name: str, replacement: dict | None,
     return flag
 
 
-def take_snapshot() -> dict:
+def plugin_versions(root: dict, env: dict[str, str]) -> dict[str, str]:
+    """{plugin: version} of the recorded plugins; an error when one is missing."""
+    versions = {}
+    for name, command in PLUGINS.items():
+        info = root["subcommands"].get(name)
+        if not info or not info["plugin"]:
+            raise SnapshotError(f"the CLI plugin '{name}' is not installed; install Debian's "
+                                f"docker-{name} (scripts/install-engine.sh)")
+        output = run_docker(command, env).stdout
+        match = re.search(r"v?(\d+\.\d+\.\d+\S*)", output)
+        if not match:
+            raise SnapshotError(f"cannot read the version of '{name}' from {output!r}")
+        versions[name] = match.group(1)
+    return versions
+
+
+def take_snapshot(docker: str | None = None) -> dict:
+    global DOCKER
+    DOCKER = docker or dockerclient.client()
     with tempfile.TemporaryDirectory(prefix="cli-snapshot-") as config_dir:
         env = docker_env(config_dir)
         version = client_version(env)
         root = read_help([], env, config_dir)
         commands: dict[str, dict] = {}
-        plugins = sorted(name for name, info in root["subcommands"].items() if info["plugin"])
-        level = [[name] for name in sorted(root["subcommands"]) if name not in plugins]
+        plugin_info = plugin_versions(root, env)
+        # plugins that are not recorded (a 28.x client also lists "bake", a shortcut of
+        # "buildx bake", as a command of its own: it is recorded as an alias)
+        skipped = {name for name, info in root["subcommands"].items()
+                   if info["plugin"] and name not in PLUGINS}
+        level = [[name] for name in sorted(root["subcommands"]) if name not in skipped]
         # Breadth first, one level at a time; the --help calls of a level run in parallel (the
         # client takes ~20 ms each) and are stored in the order a sequential walk would use.
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -305,9 +369,11 @@ def take_snapshot() -> dict:
             "client_version": version,
             "generated_by": "python scripts/cli_snapshot.py",
             "environment": "no engine reachable (every client flag listed), empty DOCKER_CONFIG, "
-                           "help read with 'docker <command> --help'",
+                           "plugins buildx and compose installed, help read with "
+                           "'docker <command> --help'",
             "global_flags": root["flags"],
-            "top_level": sorted(name for name in root["subcommands"] if name not in plugins),
+            "plugins": plugin_info,
+            "top_level": sorted(name for name in root["subcommands"] if name not in skipped),
             "aliases": dict(sorted(aliases.items())),
             "commands": dict(sorted(canonical_commands.items())),
         }
@@ -322,9 +388,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed snapshot instead of writing it")
+    parser.add_argument("--docker", default=None,
+                        help="the client to read (default: the project's client, "
+                             "kbtools.dockerclient)")
     args = parser.parse_args(argv)
     try:
-        text = render(take_snapshot())
+        text = render(take_snapshot(args.docker) if args.docker else take_snapshot())
     except SnapshotError as error:
         print(f"cli_snapshot: {error}", file=sys.stderr)
         return 2

@@ -23,8 +23,11 @@ def all_rules() -> dict[str, str]:
     from kbtools.cli_check import RULES as CLI_RULES
     from kbtools.examples import RULES as EXAMPLE_RULES
     from kbtools.glossary import RULES as GLOSSARY_RULES
+    from kbtools.datafiles import RULES as DATA_RULES
+    from kbtools.safety import RULES as SAFETY_RULES
     from offline import RULES as OFFLINE_RULES
-    for more in (CLI_RULES, EXAMPLE_RULES, GLOSSARY_RULES, OFFLINE_RULES):
+    for more in (CLI_RULES, EXAMPLE_RULES, GLOSSARY_RULES, OFFLINE_RULES, DATA_RULES,
+                 SAFETY_RULES):
         rules.update(more)
     return dict(sorted(rules.items()))
 

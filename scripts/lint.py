@@ -19,13 +19,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kbtools.checks import check_page, check_parity  # noqa: E402
 from kbtools.pages import load_pages  # noqa: E402
-from kbtools.paths import DOCS_DIR  # noqa: E402
+from kbtools.paths import DATA_DIR, DOCS_DIR  # noqa: E402
+from kbtools.safety import build_problems  # noqa: E402
 from kbtools.problems import Problem  # noqa: E402
 
 
-def lint(docs_dir: Path, with_history: bool = True) -> list[Problem]:
+def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -> list[Problem]:
+    # files first: symlinks, SVGs, file types, page sizes and encodings, data files
+    problems: list[Problem] = build_problems(docs_dir, data_dir)
     pages = load_pages(docs_dir)
-    problems: list[Problem] = []
     for page in pages:
         problems.extend(check_page(page, docs_dir))
     problems.extend(check_parity(pages))
@@ -44,13 +46,15 @@ def lint(docs_dir: Path, with_history: bool = True) -> list[Problem]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs-dir", type=Path, default=DOCS_DIR, help="folder of pages")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
+                        help="folder of data files (tags, glossary, engine) to check")
     parser.add_argument("--no-history", action="store_true",
                         help="skip the git-based translation-status check")
     args = parser.parse_args(argv)
     if not args.docs_dir.is_dir():
         print(f"lint: {args.docs_dir} is not a folder", file=sys.stderr)
         return 2
-    problems = lint(args.docs_dir, with_history=not args.no_history)
+    problems = lint(args.docs_dir, with_history=not args.no_history, data_dir=args.data_dir)
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import shutil
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_images import ensure_images  # noqa: E402
+from kbtools import dockerclient  # noqa: E402
 from kbtools.examples import (DEFAULT_TIMEOUT, ExampleRunner, cli_snapshot_error,  # noqa: E402
                               engine_answers, engine_versions, update_pages)
 from kbtools.pages import load_pages, page_key_and_lang  # noqa: E402
@@ -71,9 +72,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the engine's output into both language files of each page")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds per command (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--docker", default=shutil.which("docker") or "docker",
-                        help="the docker client the examples call (default: first on PATH)")
+    parser.add_argument("--docker", default=None,
+                        help="the docker client the examples call (default: the project's "
+                             "client, Debian's /usr/bin/docker; KB_DOCKER overrides it)")
     args = parser.parse_args(argv)
+    if args.docker:
+        os.environ["KB_DOCKER"] = args.docker
+    args.docker = dockerclient.use_project_client()
 
     pages, unknown = select_pages(args.pages)
     if unknown:

@@ -19,6 +19,11 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+from kbtools import dockerclient  # noqa: E402
+
+# Every `docker` a test starts is the project's client (Debian's docker-cli), not the first on PATH.
+dockerclient.use_project_client()
+
 
 def require(condition: bool, what: str, how_to_enable: str) -> None:
     """Fail in CI, skip elsewhere, when a needed tool (engine, browser) is missing."""

@@ -1,14 +1,14 @@
 """The committed Docker CLI snapshot (data/docker-cli.json) and the help parser that writes it.
 
-* regenerate-and-diff: when the installed client has the snapshot's version, a fresh snapshot
-  must equal the committed one (CI installs that client, so it runs there);
+* regenerate-and-diff: when the project's client (Debian's docker-cli, kbtools.dockerclient) and
+  the buildx/compose plugins have the snapshot's versions, a fresh snapshot must equal the
+  committed one (the set-up installs exactly those packages, so it runs in CI);
 * the help parser on real help text saved under tests/fixtures/cli/help/;
 * the facts the site relies on are in the snapshot (commands, aliases, flag pairs, defaults).
 """
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pytest
 
 import cli_snapshot
 from conftest import REPO_ROOT, require
+from kbtools import dockerclient
 from kbtools.dockercli import Snapshot
 
 SNAPSHOT = REPO_ROOT / "data" / "docker-cli.json"
@@ -27,6 +28,9 @@ SITE_COMMANDS = [
     "image history", "build", "commit", "pull", "inspect", "network ls", "network inspect",
     "network create", "network rm", "info", "version", "wait", "top", "stats", "port",
     "volume ls", "volume create", "volume rm", "system df",
+    # CLI plugins (Debian's docker-buildx and docker-compose)
+    "buildx build", "buildx ls", "buildx du", "builder prune", "compose up", "compose down",
+    "compose ps", "compose logs", "compose exec", "compose run", "compose build", "compose config",
 ]
 
 
@@ -36,21 +40,30 @@ def committed() -> dict:
 
 
 def installed_version() -> str | None:
-    if shutil.which("docker") is None:
+    try:
+        result = subprocess.run([dockerclient.client(), "--version"], capture_output=True,
+                                text=True, stdin=subprocess.DEVNULL)
+    except OSError:
         return None
-    result = subprocess.run(["docker", "--version"], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL)
     return result.stdout.split()[2].rstrip(",") if result.returncode == 0 else None
 
 
 def test_regenerated_snapshot_equals_committed(committed):
     version = installed_version()
     require(version is not None, "the Docker CLI client",
-            "install docker-ce-cli " + committed["client_version"])
+            "run scripts/install-engine.sh as root (Debian's docker-cli "
+            + committed["client_version"] + ")")
     if version != committed["client_version"]:
         pytest.skip(f"installed client is {version}, the snapshot is from "
                     f"{committed['client_version']}: regenerate-and-diff needs the same version")
-    fresh = cli_snapshot.render(cli_snapshot.take_snapshot())
+    try:
+        fresh = cli_snapshot.render(cli_snapshot.take_snapshot())
+    except cli_snapshot.SnapshotError as error:     # a plugin is missing
+        require(False, "the buildx and compose CLI plugins", str(error))
+    plugins = json.loads(fresh)["plugins"]
+    if plugins != committed["plugins"]:
+        pytest.skip(f"installed plugins are {plugins}, the snapshot is from "
+                    f"{committed['plugins']}: regenerate-and-diff needs the same versions")
     current = SNAPSHOT.read_text(encoding="utf-8")
     assert fresh == current, ("data/docker-cli.json is out of date with the installed client; "
                               "run: python scripts/cli_snapshot.py")
@@ -127,11 +140,27 @@ def test_flag_facts_the_pages_rely_on(committed):
     assert run.stop_after == "image" and snapshot.command("exec").stop_after == "container"
     net = run.flag("--net")
     assert net.hidden and net.replaced_by == "network"
-    assert snapshot.command("stop").flag("--time").replaced_by == "timeout"
+    assert snapshot.command("stop").flag("-t").long == "time"        # client 26.1: --time
     # the root help's closing "Run 'docker COMMAND --help'..." is not part of --version's text
     assert snapshot.global_command.flag("-v").description == "Print version information and quit"
     assert snapshot.global_command.flag("--host").short == "H"
-    assert "plugins" not in committed       # plugins differ between machines; never recorded
+    # the plugins' command trees: `docker build` is BuildKit's (buildx), compose v2 is there
+    assert set(committed["plugins"]) == {"buildx", "compose"}
+    assert snapshot.command("build") is snapshot.command("buildx build")
+    assert snapshot.command("build").flag("--progress") is not None
+    up = snapshot.command("compose up")
+    assert up.flag("-d").long == "detach" and up.flag("--wait") is not None
+    assert snapshot.command("compose run").stop_after == "service"
+    assert snapshot.command("compose").flag("-f").long == "file"
+
+
+def test_help_parser_reads_plugin_help_with_a_leading_description():
+    lines = ["  bake        Build from a file", "  build       Start a build", "",
+             "Run 'docker buildx COMMAND --help' for more information on a command."]
+    commands = cli_snapshot.parse_commands(lines)
+    assert commands["build"]["summary"] == "Start a build"      # closing note not glued on
+    assert cli_snapshot.usage_stops_at_command(
+        ["docker compose exec [OPTIONS] SERVICE COMMAND [ARGS...]"]) == "service"
 
 
 def test_check_mode_reports_a_stale_snapshot(tmp_path, monkeypatch, committed):
@@ -146,6 +175,6 @@ def test_check_mode_reports_a_stale_snapshot(tmp_path, monkeypatch, committed):
 
 
 def test_missing_client_is_a_clean_error(monkeypatch, capsys):
-    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("KB_DOCKER", "/nonexistent/docker")
     assert cli_snapshot.main(["--check"]) == 2
     assert "not installed" in capsys.readouterr().err

@@ -106,7 +106,7 @@ def test_chinese_descriptions_are_chinese(parsed, sections):
 def test_hidden_and_deprecated_options_are_marked(parsed):
     zh, en = row_anchors(parsed["zh"]), row_anchors(parsed["en"])
     assert "隐藏的旧写法" in zh["run-net"].cells[3] and "`--network`" in zh["run-net"].cells[3]
-    assert "Hidden old spelling" in en["stop-time"].cells[3]
+    assert "Hidden old spelling" in en["run-net"].cells[3]
     assert "已弃用" in zh["run-kernel-memory"].cells[3]
     assert "Deprecated" in en["run-kernel-memory"].cells[3]
     assert "Deprecated" not in en["run-memory"].cells[3]

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .frontmatter import check_front_matter
+from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
 from .pages import Page, pair_pages
 from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
 from .problems import Problem, display_path
@@ -20,6 +21,7 @@ RULES = {
     "KB103": "a required front-matter key (title, description, tags) is missing or empty",
     "KB104": "'tags' is not a list",
     "KB105": "a tag is not in the vocabulary data/tags.yml for the page's language",
+    "KB106": "the title or description contains < > or \" (they are plain text, never HTML)",
     "KB110": "a code block is never closed",
     "KB120": "a heading has no explicit id ({#id})",
     "KB121": "two headings of a page have the same id",
@@ -31,7 +33,8 @@ RULES = {
     "KB150": "a link points to a page or file that does not exist",
     "KB151": "a link points to an anchor that does not exist",
     "KB152": "an image is hot-linked from another site",
-    "KB160": "raw <script>, inline event handler or javascript: URL in Markdown",
+    "KB160": "HTML the site's sanitiser removes: an element, attribute, style or URL outside the "
+             "allow-list (scripts, event handlers, javascript:, remote resources, iframes, ...)",
     "KB161": "an admonition title contains a backslash-escaped quote, which is shown literally",
     "KB170": "the page has no content",
     "KB180": "Chinese copywriting (spacing, punctuation) — autocorrect",
@@ -44,7 +47,6 @@ RULES = {
     "KB205": "the English page is older than the Chinese page it translates (warning)",
 }
 
-UNSAFE_HTML_RE = re.compile(r"<script\b|\son[a-z]+\s*=\s*[\"']|javascript:", re.I)
 ID_IN_TEXT_RE = re.compile(r"\{[^}\n]*#([\w-]+)[^}\n]*\}|\bid=[\"']([^\"']+)[\"']")
 
 
@@ -98,12 +100,9 @@ def check_structure(page: Page) -> list[Problem]:
     if len(re.sub(r"\s+", "", text)) < 40:
         problems.append(_problem(page, page.body_start, "KB170", "the page has (almost) no "
                                  "content", "write the page, or remove it and its nav entry"))
-    in_code = {n for b in page.code_blocks for n in range(b.line, b.line + len(b.lines) + 2)}
-    for number, line in enumerate(page.lines[page.body_start - 1:], start=page.body_start):
-        if number not in in_code and UNSAFE_HTML_RE.search(re.sub(r"`[^`]*`", "", line)):
-            problems.append(_problem(page, number, "KB160", "raw script, event handler or "
-                                     "javascript: URL", "Markdown pages may not run code; "
-                                     "describe it in a code block instead"))
+    for number, message in raw_html_problems(page):
+        problems.append(_problem(page, number, "KB160", f"{message}: the site removes it",
+                                 HTML_HINT))
     return problems
 
 

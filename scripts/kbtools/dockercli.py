@@ -38,7 +38,7 @@ TIMEOUT_VALUE_OPTIONS = {"-s", "--signal", "-k", "--kill-after"}
 #: Words that look like "docker" but are other programs or names.
 NOT_MISSPELLINGS = {"docker", "dockerd", "docked", "docket", "locker", "rocker", "docker0",
                     "dockers", "dockerfile"}
-#: CLI plugins the snapshot cannot describe (not part of the client package).
+#: CLI plugins the snapshot does not describe (it records buildx and compose only).
 KNOWN_PLUGINS = {"buildx", "compose", "scout", "init", "debug", "sbom", "scan", "model",
                  "ai", "offload", "mcp", "desktop", "extension"}
 PLACEHOLDER_RE = re.compile(r"(?<![\w<>$])<(?P<name>[^<>\s&|;=-][^<>\s]*)>(?![\w<>])")

@@ -425,6 +425,10 @@ def _named_volumes(options: list[tuple[str, str | None]]) -> list[str]:
     return names
 
 
+#: With the buildx plugin, `docker build` is `docker buildx build` (BuildKit): still a build.
+_SAME_KIND = {"buildx build": "image build", "builder build": "image build"}
+
+
 def plan_docker_call(args: list[str], run_id: str, iidfile: str | None = None) -> DockerPlan:
     """Decide how to pass ``docker <args>`` to the real client (pure: runs nothing).
 
@@ -437,6 +441,7 @@ def plan_docker_call(args: list[str], run_id: str, iidfile: str | None = None) -
 def _plan(call: Invocation, run_id: str, iidfile: str | None = None) -> DockerPlan:
     args = call.words[1:]
     kind = call.command.path if call.command else None
+    kind = _SAME_KIND.get(kind, kind)
     plan = DockerPlan(kind, list(args))
     if kind is None:
         return plan

@@ -1,6 +1,8 @@
 """Front-matter rules shared by the build hook and the lint: required keys, tag vocabulary."""
 from __future__ import annotations
 
+from .datafiles import DataFileError
+from .htmlpolicy import plain_text_problem
 from .pages import Page
 from .problems import Problem
 from .vocab import tag_names
@@ -25,15 +27,28 @@ def check_front_matter(page: Page) -> list[Problem]:
         if value in (None, "", []):
             problems.append(Problem(page.display, 1, "KB103", f"front matter has no '{key}'",
                                     f"add '{key}:' between the '---' lines"))
+    for key in ("title", "description"):
+        bad = plain_text_problem(meta.get(key))
+        if bad:
+            problems.append(Problem(page.display, _key_line(page, key), "KB106",
+                                    f"the {key} {bad}", f"the {key} is plain text, never HTML: "
+                                    "remove < > \" (write quotes as “ ” or ' ')"))
     tags = meta.get("tags")
     if tags not in (None, "", []) and not isinstance(tags, list):
         problems.append(Problem(page.display, _key_line(page, "tags"), "KB104",
                                 "'tags' must be a list", "write each tag on its own '  - name' line"))
     elif isinstance(tags, list):
-        allowed = tag_names(page.lang)
+        try:
+            allowed = tag_names(page.lang)
+        except DataFileError:   # data/tags.yml itself is broken: reported once, as KB801/KB802
+            return problems
         line = _key_line(page, "tags")
         for offset, tag in enumerate(tags):
-            if tag not in allowed:
+            if not isinstance(tag, str):
+                problems.append(Problem(page.display, line + 1 + offset, "KB104",
+                                        f"tag {tag!r:.40} is not a name", "write one tag name "
+                                        "per '  - name' line"))
+            elif tag not in allowed:
                 other = "en" if page.lang == "zh" else "zh"
                 hint = f"allowed {page.lang} tags: {', '.join(allowed)}"
                 if tag in tag_names(other):

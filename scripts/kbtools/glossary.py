@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from .htmlpolicy import plain_text_problem
 from .paths import DOCS_DIR, GLOSSARY_FILE, LANGUAGES
 from .problems import Problem, display_path
 
@@ -32,6 +33,7 @@ RULES = {
     "KB606": "a glossary term or definition spans several lines",
     "KB607": "a glossary term's page is not a page path, or the page does not exist in both languages",
     "KB608": "the generated glossary pages are out of date (run scripts/gen_glossary.py)",
+    "KB609": "a glossary term or definition contains < > or \" (glossary text is plain text)",
 }
 GLOSSARY_PAGE = "reference/glossary.md"      # the generated page (zh; en is glossary.en.md)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -88,16 +90,15 @@ def load_glossary(path: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR, check_p
     """All terms of the glossary file and the problems found in it (empty list: file is fine).
     ``check_pages=False`` skips reading the explaining pages (the tooltips do not need them)."""
     shown = display_path(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError:
+    from .datafiles import DataFileError, load_yaml
+
+    if not path.is_file():
         return [], [Problem(shown, 0, "KB601", "the glossary file is missing",
                             "create it: a YAML list of terms, see the comment in its git history")]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return [], [Problem(shown, mark.line + 1 if mark else 1, "KB601",
-                            f"not valid YAML: {getattr(error, 'problem', None) or error}",
-                            "check quotes, colons and indentation")]
+    try:   # not UTF-8, too large, not YAML, YAML tags: file:line, never a traceback
+        data = load_yaml(path, _LineLoader, "KB601")
+    except DataFileError as error:
+        return [], [error.problem]
     if not isinstance(data, list):
         return [], [Problem(shown, 1, "KB601", "the glossary must be a YAML list of terms",
                             "start each term with '- id: ...'")]
@@ -152,6 +153,11 @@ def load_glossary(path: Path = GLOSSARY_FILE, docs_dir: Path = DOCS_DIR, check_p
                                             "a word may belong to one term only"))
                 seen_forms.setdefault(key, (term_id, line))
             for key in (lang, f"{lang}_definition"):
+                bad = plain_text_problem(entry[key])
+                if bad:
+                    problems.append(Problem(shown, line, "KB609", f"'{key}' of '{term_id}' {bad}",
+                                            "glossary text is plain text, never HTML: remove "
+                                            "< > \" (write quotes as “ ”)"))
                 if "\n" in entry[key].strip():
                     problems.append(Problem(shown, line, "KB606", f"'{key}' of '{term_id}' spans "
                                             "several lines", "a definition is one line"))

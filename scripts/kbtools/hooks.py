@@ -21,7 +21,6 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -53,8 +52,9 @@ NOTES = {
 def verified_engine() -> dict | None:
     if not VERIFIED_ENGINE.exists():
         return None
-    data = yaml.safe_load(VERIFIED_ENGINE.read_text(encoding="utf-8")) or {}
-    return data if data.get("engine_version") else None
+    from kbtools.datafiles import load_engine
+
+    return load_engine(VERIFIED_ENGINE)
 
 
 def _date(timestamp: int) -> str:
@@ -66,6 +66,13 @@ def _note(text: str, kind: str) -> str:
 
 
 def on_config(config):
+    # Contributors' data files and files: stop with file:line before building anything
+    # (not UTF-8, malformed YAML, HTML in tag names, symlinks, oversized pages).
+    from kbtools.safety import build_problems
+
+    problems = build_problems(Path(config["docs_dir"]))
+    if problems:
+        raise PluginError("\n".join(str(p) for p in problems))
     # where the site's root is served (the path of site_url), for the bilingual 404 page
     config.extra["kb_root"] = site_base_path()
     return config
@@ -101,6 +108,11 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html_text, page, config, files):
+    from kbtools.htmlpolicy import sanitize
+
+    # Every page's HTML goes through the allow-list sanitiser (the lint reports, with the
+    # line, what it removes: rule KB160).
+    html_text = sanitize(html_text)
     try:
         from kbtools.glossary import add_tooltips
     except ImportError:

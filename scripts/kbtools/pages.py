@@ -320,7 +320,12 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
     except ValueError:
         rel = path.name
     key, lang = page_key_and_lang(rel)
-    text = path.read_text(encoding="utf-8")
+    from .datafiles import MAX_PAGE_BYTES, DataFileError, read_text
+
+    try:   # size (checked first, before reading) and encoding: file:line, never a traceback
+        text = read_text(path, "KB805", MAX_PAGE_BYTES)
+    except DataFileError as error:
+        return Page(path, rel, lang, key, [], {}, 1, [error.problem], [], [], [], [], [], [])
     lines = text.splitlines()
     front_matter, body_start, problems = read_front_matter(lines, shown)
 

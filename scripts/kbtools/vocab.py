@@ -1,16 +1,46 @@
-"""The tag vocabulary (data/tags.yml): load it and look tags up per language."""
+"""The tag vocabulary (data/tags.yml): load it and look tags up per language.
+
+Every problem of the file (not UTF-8, not YAML, wrong shape, HTML characters in a tag name)
+raises ``DataFileError`` with file:line and a hint (rules KB801/KB802)."""
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-import yaml
-
-from .paths import TAGS_FILE
+from .datafiles import DataFileError, LineLoader, key_line, load_yaml, shape_error
+from .htmlpolicy import plain_text_problem
+from .paths import LANGUAGES, TAGS_FILE
+from .problems import Problem, display_path
 
 
 @lru_cache(maxsize=None)
 def load_tags() -> tuple[dict, ...]:
-    return tuple(yaml.safe_load(TAGS_FILE.read_text(encoding="utf-8")))
+    return read_tags(TAGS_FILE)
+
+
+def read_tags(path: Path = TAGS_FILE) -> tuple[dict, ...]:
+    """The tags of a vocabulary file; DataFileError (file:line, hint) when it is unusable."""
+    data = load_yaml(path, LineLoader)
+    if not isinstance(data, list):
+        raise shape_error(path, 1, "the tag vocabulary must be a YAML list",
+                          "write each tag as '- id: ...' with 'zh:' and 'en:' lines")
+    tags = []
+    for entry in data:
+        if not isinstance(entry, dict):
+            raise shape_error(path, 1, f"a tag must be a mapping, not {entry!r:.40}",
+                              "write '- id: name' then 'zh:' and 'en:' lines")
+        for key in ("id", *LANGUAGES):
+            value = entry.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise shape_error(path, key_line(entry, key), f"tag has no text '{key}'",
+                                  f"every tag needs id, {', '.join(LANGUAGES)} (text values)")
+            bad = plain_text_problem(value)
+            if bad:
+                raise DataFileError(Problem(display_path(path), key_line(entry, key), "KB802",
+                                            f"tag {key} '{value[:40]}' {bad}",
+                                            "a tag name is plain text: remove < > \""))
+        tags.append({key: entry[key] for key in ("id", *LANGUAGES)})
+    return tuple(tags)
 
 
 def tag_names(lang: str) -> dict[str, str]:
