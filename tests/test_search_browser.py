@@ -69,6 +69,73 @@ QUERIES = [
     ("en", "publish ports", "network/default-networks/#publish"),
     ("en", "kill a container", "containers/lifecycle/#kill"),
     ("en", "container logs", "containers/interact/#logs"),
+
+    # --- issue 16: the misses a learner met, typos, and the pages added since ---------------
+    ("zh", "--rm", "containers/run/#rm"),                   # not `docker rm`
+    ("zh", "docker exec", "containers/interact/#exec"),
+    ("zh", "端口映射", "network/default-networks/#publish"),
+    ("zh", "namespace", "internals/cgroups-namespaces/#namespaces"),  # not the flag index
+    ("zh", "镜象", "images/layers/"),                        # typo of 镜像
+    ("zh", "交换分去", "resources/memory/#mistakes"),         # typo of 交换分区
+    ("zh", "memroy", "resources/memory/#set-limit"),         # typo of memory
+    ("zh", "--memroy-swap", "resources/memory/#set-limit"),  # typo in a flag
+    ("zh", "-m", "resources/memory/#set-limit"),
+    ("zh", "--cpus", "resources/cpu/#cpus"),
+    ("zh", "--cpuset-cpus", "resources/cpu/#cpuset"),
+    ("zh", "--blkio-weight", "resources/block-io/#blkio-weight"),
+    ("zh", "-p", "network/default-networks/#publish"),
+    ("zh", "-e", "containers/run/#env"),
+    ("zh", "--name", "containers/run/#detach"),
+    ("zh", "-v", "data/volumes/#mount"),
+    ("zh", "--mount", "data/volumes/#mount"),
+    ("zh", "--tmpfs", "data/bind-mounts/#tmpfs"),
+    ("zh", "数据卷", "data/volumes/"),
+    ("zh", "绑定挂载", "data/bind-mounts/"),
+    ("zh", "匿名卷", "data/volumes/#anonymous"),
+    ("zh", "docker volume", "data/volumes/#manage"),
+    ("zh", "OOM", "resources/memory/#oom"),
+    ("zh", "docker0", "network/default-networks/#bridge"),
+    ("zh", "回环接口", "network/default-networks/#none"),
+    ("zh", "镜像仓库", "basics/architecture/#registry"),
+    ("zh", "docker history", "images/layers/#history"),
+    ("zh", "悬空镜像", "images/build/#prune"),
+    ("zh", "重启策略", "containers/run/#restart"),
+    ("zh", "进程数上限", "internals/cgroups-namespaces/#pids-limit"),
+    ("zh", "环境变量", "containers/run/#env"),
+    ("zh", "可移植", "basics/what-is-a-container/#why"),
+    ("en", "--rm", "containers/run/#rm"),                   # not `docker rm`
+    ("en", "docker exec", "containers/interact/#exec"),     # not the networking page
+    ("en", "port mapping", "network/default-networks/#publish"),  # not "portability"
+    ("en", "copy on write", "images/layers/#union-fs"),
+    ("en", "read-only template", "images/layers/#what"),
+    ("en", "memroy", "resources/memory/"),                   # typo of memory
+    ("en", "namesapce", "internals/cgroups-namespaces/"),   # typo of namespace
+    ("en", "contianer logs", "containers/interact/#logs"),  # typo of container
+    ("en", "--memroy-swap", "resources/memory/#set-limit"),  # typo in a flag
+    ("en", "-m", "resources/memory/#set-limit"),
+    ("en", "--cpus", "resources/cpu/#cpus"),
+    ("en", "--cpuset-cpus", "resources/cpu/#cpuset"),
+    ("en", "--blkio-weight", "resources/block-io/#blkio-weight"),
+    ("en", "-p", "network/default-networks/#publish"),
+    ("en", "-e", "containers/run/#env"),
+    ("en", "--name", "containers/run/#detach"),
+    ("en", "-v", "data/volumes/#mount"),
+    ("en", "--mount", "data/volumes/#mount"),
+    ("en", "--tmpfs", "data/bind-mounts/#tmpfs"),
+    ("en", "volumes", "data/volumes/"),
+    ("en", "bind mounts", "data/bind-mounts/"),
+    ("en", "anonymous volumes", "data/volumes/#anonymous"),
+    ("en", "docker volume", "data/volumes/#manage"),
+    ("en", "OOM", "resources/memory/#oom"),
+    ("en", "docker0", "network/default-networks/#bridge"),
+    ("en", "loopback", "network/default-networks/#none"),
+    ("en", "registry", "basics/architecture/#registry"),
+    ("en", "docker history", "images/layers/#history"),
+    ("en", "dangling images", "images/build/#prune"),
+    ("en", "restart policy", "containers/run/#restart"),
+    ("en", "cgroup version", "internals/cgroups-namespaces/#cgroup-version"),
+    ("en", "environment variables", "containers/run/#env"),
+    ("en", "portability", "basics/what-is-a-container/#why"),
 ]
 
 # Flag queries must also find the flag index (docs/reference/flags*.md, one row per flag).

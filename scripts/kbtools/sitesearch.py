@@ -17,12 +17,14 @@ pages unchanged):
 * Weights. The glossary, the flag index and the home page list every term in one place; they
   are indexed with a lower weight so that the page that explains a term comes first.
 
-It also writes ``site/pagefind/kb-words.<lang>.json``: the words of each language's index,
-most frequent first, which the browser script uses to cut Chinese queries like the index and to
-correct near misses (``memroy``, ``镜象``) when a query finds nothing.
+It also writes ``site/pagefind/kb-words.<lang>.json``: the words of each language's index, most
+frequent first, which the browser script uses to cut Chinese queries like the index and to
+correct near misses (``memroy``, ``镜象``); and, from data/glossary.yml, the page that explains
+each term, which comes first when a query names the term (not the glossary itself).
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -85,6 +87,7 @@ class _Segmenter:
         # in a heading and another way in a sentence); no HMM guessing of unknown words, so the
         # same characters are always cut the same way, as the browser cuts a query.
         terms, _ = load_glossary(check_pages=False)
+        self.glossary = terms
         for term in terms:
             for form in term.forms("zh"):
                 if HAN.fullmatch(form):
@@ -134,6 +137,31 @@ def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
     return html[:start] + body + html[end:]
 
 
+def term_key(text: str) -> str:
+    """How a query and a glossary term are compared: 'Copy-on-write' -> 'copy on write'."""
+    return " ".join(re.split(r"[\s\-_]+", text.lower())).strip()
+
+
+def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]]:
+    """{term in either language (term_key): ['page/#anchor', heading]}: the page that explains
+    each glossary term (data/glossary.yml) and the heading of that section in ``lang`` (the
+    browser shows it even when the section does not repeat the term)."""
+    pages: dict[str, list[str]] = {}
+    for term in glossary:
+        page = term.page[:-len(".md")] + "/"
+        heading = ""
+        if term.anchor:
+            html_file = site_dir / ("en/" if lang == "en" else "") / page / "index.html"
+            text = html_file.read_text(encoding="utf-8") if html_file.is_file() else ""
+            match = re.search(rf'<h[1-6][^>]*\bid="{re.escape(term.anchor)}"[^>]*>(.*?)(?:<a class="headerlink"|</h[1-6]>)', text, re.S)
+            heading = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
+        target = page + (f"#{term.anchor}" if term.anchor else "")
+        for form_lang in ("zh", "en"):
+            for form in term.forms(form_lang):
+                pages.setdefault(term_key(form), [target, heading])
+    return pages
+
+
 def build_index(site_dir: Path) -> None:
     """Write ``site_dir/pagefind/`` (Pagefind's index of both languages and the word lists).
     Raises RuntimeError with Pagefind's own message when it fails."""
@@ -157,9 +185,10 @@ def build_index(site_dir: Path) -> None:
         if result.returncode != 0:
             raise RuntimeError("pagefind failed:\n" + result.stdout + result.stderr)
     for lang, counts in segmenter.words.items():
-        words = [word for word, _ in counts.most_common()]
+        data = {"words": [word for word, _ in counts.most_common()],
+                "terms": explaining_pages(segmenter.glossary, site_dir, lang)}
         (target / WORDS_FILE.format(lang=lang)).write_text(
-            json.dumps(words, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).
     for name in target.glob("pagefind-*ui.*"):
         name.unlink()

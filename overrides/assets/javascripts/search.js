@@ -44,7 +44,6 @@
   var HAN_RUN = new RegExp("[" + HAN + "]+", "g");
   var HAN_BASE = 0x3400;
   var FLAG = /^--?[a-z][a-z0-9-]*$/i;
-  var HYPHENATED = /^[a-z0-9]+(?:-[a-z0-9]+)+$/i;
   var INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
   // lunr 2.3.9's English stop words (the list the previous search used).
   var STOP_WORDS = new Set((
@@ -77,7 +76,7 @@
           excerptLength: 24,
           ranking: {termFrequency: 0.8, pageLength: 0.5, termSaturation: 1.2}
         }).then(function () {
-          var words = pageLanguage() === "zh" ? words_of("zh") : Promise.resolve(null);
+          var words = words_of(pageLanguage() === "en" ? "en" : "zh");
           return Promise.all([pagefind.init(), words]).then(function () { return pagefind; });
         });
       });
@@ -86,12 +85,15 @@
     return loading;
   }
 
-  /** The index's words of `lang`, most frequent first, as {list, set}. */
+  /** The index's words of `lang`, most frequent first, as {list, set}, and the page that
+   *  explains each glossary term (terms: {"copy on write": "images/layers/#union-fs"}). */
   function words_of(lang) {
     if (!wordLists[lang]) {
       var url = new URL("pagefind/kb-words." + lang + ".json", siteRoot());
       wordLists[lang] = fetch(url).then(function (r) { return r.json(); })
-        .then(function (list) { return {list: list, set: new Set(list)}; });
+        .then(function (data) {
+          return {list: data.words, set: new Set(data.words), terms: data.terms || {}};
+        });
     }
     return wordLists[lang];
   }
@@ -188,7 +190,6 @@
         });
         return;
       }
-      if (HYPHENATED.test(raw)) return parts.push(flagPart("--" + raw, raw));
       raw.split(new RegExp("([" + HAN + "]+)")).forEach(function (piece) {
         if (!piece) return;
         if (new RegExp("^[" + HAN + "]").test(piece)) {
@@ -196,20 +197,24 @@
             parts.push({kind: "han", text: word, terms: [hanToken(word)], words: [word]});
           });
         } else {
-          piece.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).forEach(function (w) {
-            parts.push(latinPart(w));
+          var pieces = piece.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+          pieces.forEach(function (w) {
+            // a stop word inside a hyphenated word ("read-only") is part of a term: kept
+            parts.push(Object.assign(latinPart(w), {joined: pieces.length > 1}));
           });
         }
       });
     });
-    var meaningful = parts.filter(function (p) { return !(p.kind === "latin" && STOP_WORDS.has(p.text)); });
+    var meaningful = parts.filter(function (p) {
+      return !(p.kind === "latin" && !p.joined && STOP_WORDS.has(p.text));
+    });
     if (meaningful.length) parts = meaningful;
     return parts;
   }
 
-  function flagPart(flag, asTyped) {
+  function flagPart(flag) {
     var names = flag.replace(/^-+/, "").toLowerCase().split("-").filter(Boolean);
-    return {kind: "flag", text: flag.toLowerCase(), typed: asTyped, terms: [flagToken(flag)], words: names};
+    return {kind: "flag", text: flag.toLowerCase(), terms: [flagToken(flag)], words: names};
   }
   function latinPart(word) {
     return {kind: "latin", text: word.toLowerCase(), terms: [word.toLowerCase()], words: [word.toLowerCase()]};
@@ -255,37 +260,37 @@
         var diff = 0;
         for (var k = 0; k < word.length; k++) if (candidate[k] !== word[k]) diff++;
         if (diff === 1) return candidate;
-      } else if (/^[a-z0-9-]+$/.test(candidate) && editDistance(word, candidate, limit) <= limit) {
+      } else if (/^-*[a-z0-9-]+$/.test(candidate) && editDistance(word, candidate, limit) <= limit) {
         return candidate;
       }
     }
     return null;
   }
 
-  /** Parts with near misses replaced by words of the index, or null when nothing changed. */
-  function corrected(parts, query, words) {
-    var changed = false;
-    var out = [];
-    // Chinese: a run that is no word (镜象 is cut into 镜 + 象) is corrected as a whole.
-    var runs = query.match(HAN_RUN) || [];
-    runs.forEach(function (run) {
-      if (run.length >= 2 && run.length <= 4 && !words.set.has(run)) {
-        var fix = nearest(run, words, true);
-        if (fix) { query = query.replace(run, fix); changed = true; }
-      }
-    });
-    if (changed) return plan(query, words);
-    parts.forEach(function (p) {
-      var fix = null;
-      if (p.kind === "latin" && !words.set.has(p.text)) fix = nearest(p.text, words, false);
-      if (p.kind === "flag" && !words.set.has(p.text) && !p.typed) {
-        fix = nearest(p.text, words, false);
-        if (fix && fix.charAt(0) === "-") { out.push(flagPart(fix)); changed = true; return; }
-        fix = null;
-      }
-      if (fix) { out.push(latinPart(fix)); changed = true; } else out.push(p);
-    });
-    return changed ? out : null;
+  /** Does the index know `word`, or a word that starts with it (the reader is still typing)? */
+  function known(word, words) {
+    if (words.set.has(word)) return true;
+    for (var i = 0; i < words.list.length; i++) if (words.list[i].indexOf(word) === 0) return true;
+    return false;
+  }
+
+  /** The query with near misses replaced by words of the index ("memroy" -> "memory",
+   *  "镜象" -> "镜像", "--memroy-swap" -> "--memory-swap"); words the index knows stay. */
+  function corrected(query, words) {
+    return query.split(/(\s+)/).map(function (raw) {
+      if (!raw.trim()) return raw;
+      return raw.replace(HAN_RUN, function (run) {
+        if (run.length < 2 || run.length > 4 || known(run, words)) return run;
+        var cut = cutChinese(run, words);
+        if (cut.every(function (w) { return w.length > 1 && words.set.has(w); })) return run;
+        return nearest(run, words, true) || run;
+      }).replace(/^(--?)?([a-z][a-z0-9-]*)$/i, function (all) {
+        var word = all.toLowerCase();
+        if (known(word, words) || (word.charAt(0) !== "-" && word.indexOf("-") > 0)) return all;
+        var fix = nearest(word, words, false);
+        return fix && (fix.charAt(0) === "-") === (word.charAt(0) === "-") ? fix : all;
+      });
+    }).join("");
   }
 
   /* ---------------------------------------------------------------- searching */
@@ -316,50 +321,44 @@
     });
   }
 
+  /** Pagefind's results for a reader's query, with the parts it was searched as. */
   function find(pagefind, query) {
-    var lang = pageLanguage();
-    var own = lang === "zh" ? "zh" : "en";
-    return (own === "zh" ? words_of("zh") : Promise.resolve(null)).then(function (words) {
-      var parts = plan(query, words);
+    return words_of(pageLanguage() === "en" ? "en" : "zh").then(function (words) {
+      var fixed = corrected(query, words);
+      var parts = plan(fixed, words);
       var attempt = function (list) {
         return run(pagefind, list).then(function (results) {
-          return {parts: list, results: results.map(function (r) { return {result: r, score: r.score}; })};
+          return {parts: list, words: words, query: fixed,
+                  results: results.map(function (r) { return {result: r, score: r.score}; })};
         });
       };
-      // What is tried, in order, until something is found.
-      var fallbacks = [
-        function (list) {           // flags as prefixes: the reader is still typing
-          return list.map(function (p) {
-            return p.kind === "flag" ? Object.assign({}, p, {terms: [flagToken(p.text, true)]}) : p;
-          });
-        },
-        function (list) {           // a hyphenated word that is no flag ("on-failure"): its words
-          return list.reduce(function (all, p) {
-            return all.concat(p.kind === "flag" && p.typed ? p.words.map(latinPart) : [p]);
-          }, []);
-        },
-        function (list) {           // near misses corrected from the index's words
-          return words_of(own).then(function (all) { return corrected(list, query, all); });
-        }
-      ];
-      var tryFrom = function (found, step) {
+      return attempt(parts).then(function (found) {
         if (found.results.length) return found;
-        if (step === fallbacks.length) {
-          if (found.parts.length < 2) return found;
-          return anyOf(pagefind, found.parts).then(function (results) {
-            return {parts: found.parts, results: results};
-          });
-        }
-        return Promise.resolve(fallbacks[step](found.parts)).then(function (next) {
-          if (!next || JSON.stringify(next) === JSON.stringify(found.parts))
-            return tryFrom({parts: found.parts, results: []}, step + 1);
-          return attempt(next).then(function (nextFound) {
-            return nextFound.results.length ? nextFound : tryFrom({parts: found.parts, results: []}, step + 1);
+        // flags as prefixes: the reader is still typing ("--memory-sw")
+        var prefixes = parts.map(function (p) {
+          return p.kind === "flag" ? Object.assign({}, p, {terms: [flagToken(p.text, true)]}) : p;
+        });
+        return attempt(prefixes).then(function (found2) {
+          if (found2.results.length || parts.length < 2) return found2;
+          // still nothing: pages with any of the words, those with more of them first
+          return anyOf(pagefind, prefixes).then(function (results) {
+            return {parts: prefixes, words: words, query: fixed, results: results};
           });
         });
-      };
-      return attempt(parts).then(function (found) { return tryFrom(found, 0); });
+      });
     });
+  }
+
+  /** "Copy-on-write", "copy on write", "volumes" -> the glossary's key of the term. */
+  function termKey(query) {
+    return query.toLowerCase().split(/[\s\-_]+/).filter(Boolean).join(" ");
+  }
+
+  /** The page (and section) that explains the term the query names, per the glossary. */
+  function explainingPage(query, words) {
+    var key = termKey(query);
+    var terms = (words && words.terms) || {};
+    return terms[key] || terms[key.replace(/e?s$/, "")] || null;
   }
 
   /* ---------------------------------------------------------------- Material's results */
@@ -399,9 +398,30 @@
   }
 
   var TITLE_BOOST = 3;    // a section whose heading names the query ranks first on its page
+  var GLOSSARY_BOOST = 4; // the page that explains the term the query names
 
   /** One Pagefind result -> [rank, Material's group: the page first, then its sections]. */
-  function group(data, score, parts, root) {
+  /** The query as a phrase, to compare with plain text ("read only template"), or null. */
+  function phraseOf(query) {
+    var phrase = plainText(escapeHTML(query.trim()));
+    return phrase.indexOf(" ") > 0 ? phrase : null;
+  }
+  function plainText(html) {
+    return html.replace(/<[^>]*>/g, "").toLowerCase().replace(/[\s\-_]+/g, " ")
+      .replace(new RegExp("([" + HAN + "]) (?=[" + HAN + "])", "g"), "$1");
+  }
+
+  /**
+   * One Pagefind result -> [rank, Material's group: the page first, then its sections].
+   * Pagefind ranks pages by the words they contain; on top of that, as a reader expects:
+   *  - a section whose heading names the query ranks first on its page, and its page higher;
+   *  - a page whose title names the whole query is itself the best match (it is about it);
+   *  - the section the glossary names for the term the query names ranks first on its page,
+   *    and its page higher (data/glossary.yml: page + anchor);
+   *  - a section whose excerpt holds the query as a phrase ranks higher;
+   *  - the glossary, the flag index and the home page get no heading bonus (they list terms).
+   */
+  function group(data, score, parts, root, explains, phrase) {
     var relative = function (url) {
       var path = new URL(url, location.origin);
       var rel = path.pathname.indexOf(root.pathname) === 0
@@ -415,6 +435,7 @@
     var title = decode(escapeHTML((data.meta && data.meta.title) || ""));
     var page = {location: relative(data.url), title: title, text: "", score: 0, terms: terms};
     var sections = [];
+    var seen = new Set();
     var bestSection = 0;
     (data.sub_results || []).forEach(function (sub) {
       var location = relative(sub.url);
@@ -422,23 +443,45 @@
         location: location, title: decode(escapeHTML(sub.title || "")),
         text: "<p>" + decode(sub.excerpt) + "</p>", score: sectionScore(sub), terms: terms
       };
+      if (phrase && plainText(item.text).indexOf(phrase) >= 0) item.score *= 2;
       if (location.indexOf("#") < 0) {
         page.text = item.text;
         page.score = item.score;
-      } else {
-        var match = titleMatch(item.title, tests);
-        bestSection = Math.max(bestSection, match);
-        item.score *= 1 + boost * match;
-        sections.push(item);
+        return;
       }
+      // the flag index lists run and create with the same rows: show an excerpt once
+      if (seen.has(item.text)) return;
+      seen.add(item.text);
+      var match = titleMatch(item.title, tests);
+      bestSection = Math.max(bestSection, match);
+      item.score *= 1 + boost * match;
+      sections.push(item);
     });
-    // The page's own title counts only when it names the whole query: then the page is about it.
-    var pageMatch = titleMatch(title, tests) === 1 ? 1 : 0;
-    page.score *= 1 + 2 * boost * pageMatch;
     if (!sections.length && !page.text) page.text = "<p>" + decode(data.excerpt) + "</p>";
     if (!sections.length && !page.score) page.score = score;
+    var top = function () {
+      return sections.reduce(function (max, item) { return Math.max(max, item.score); }, 0);
+    };
+    var pageMatch = boost && titleMatch(title, tests) === 1 ? 1 : 0;
+    if (pageMatch) page.score = Math.max(page.score * (1 + boost), top() * 1.01);
+    var explained = 1;
+    if (explains) {
+      var target = explains[0].split("#");
+      if (("/" + page.location).slice(-target[0].length - 1) === "/" + target[0]) {
+        explained = GLOSSARY_BOOST;
+        if (!pageMatch && target[1]) {
+          var anchor = page.location + "#" + target[1];
+          var named = sections.filter(function (item) { return item.location === anchor; })[0];
+          if (!named) {   // the section does not repeat the term: show its heading anyway
+            named = {location: anchor, title: escapeHTML(explains[1] || ""), text: "", score: 0, terms: terms};
+            sections.push(named);
+          }
+          named.score = Math.max(named.score, top() * 1.01);
+        }
+      }
+    }
     sections.sort(function (a, b) { return b.score - a.score; });
-    var rank = score * (1 + boost * (pageMatch + bestSection) / 2);
+    var rank = score * explained * (1 + boost * (pageMatch + bestSection) / 2);
     return [rank, [page].concat(sections)];
   }
 
@@ -451,7 +494,8 @@
           .then(function (datas) {
             var root = siteRoot();
             var ranked = datas.map(function (data, i) {
-              return group(data, top[i].score, found.parts, root);
+              return group(data, top[i].score, found.parts, root,
+                           explainingPage(found.query, found.words), phraseOf(found.query));
             }).sort(function (a, b) { return b[0] - a[0]; });
             return {items: ranked.map(function (r) { return r[1]; }), total: found.results.length};
           });
