@@ -36,7 +36,9 @@
   if (typeof NativeWorker !== "function") return;
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  var MAX_PAGES = 10;              // pages whose excerpts are loaded for one query
+  // Pages whose excerpts are loaded for one query (each is one Pagefind fragment, 2-16 KB): the
+  // first query stays under 170 KB with Pagefind's code and wasm (~80 KB).
+  var MAX_PAGES = 6;
   var LONGEST_WORD = 8;
   // What Material's page highlighter splits the ?h= words with (it needs a separator).
   var SEPARATOR = "[\\s\\-=,.:;!?()\\[\\]{}<>\"'/|、。，．？！；：（）《》“”‘’]+";
@@ -73,6 +75,7 @@
       loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
         return pagefind.options({
           baseUrl: root.pathname,
+          noWorker: true,          // one request less (12 KB); a query takes milliseconds
           excerptLength: 24,
           ranking: {termFrequency: 0.8, pageLength: 0.5, termSaturation: 1.2}
         }).then(function () {
@@ -529,7 +532,13 @@
     if (message.type !== QUERY) return;
     var ticket = ++this.latest;
     answer(String(message.data || "")).then(function (result) {
-      if (ticket === self.latest) self.emit({type: RESULT, data: result});
+      if (ticket !== self.latest) return;
+      self.emit({type: RESULT, data: result});
+      // Material counts the pages it was given; say how many pages matched in all.
+      var meta = document.querySelector(".md-search-result__meta");
+      var text = (siteConfig().translations || {})["search.result.other"];
+      if (meta && text && result.total > result.items.length)
+        meta.textContent = text.replace("#", result.total);
     }, function (error) {
       if (ticket === self.latest) self.emit({type: RESULT, data: {items: [], total: 0}});
       if (window.console) console.error("search:", error);
