@@ -53,7 +53,9 @@ FLAG = re.compile(r"(?<![\w./:=-])(--?[a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?![\w-])", 
 TEXT = re.compile(r">([^<]+)<")
 # Glossary tooltips: Pagefind leaves out the text of <abbr title> elements; index their words.
 ABBR = re.compile(r"<abbr\b[^>]*>|</abbr>")
-LATIN_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+# English words for the word lists: letters, at most a short number (docker0, sha256), not ids.
+LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,}[0-9]{0,3}(?![a-z0-9])")
+FLAG_INDEX = "reference/flags/"
 
 
 def encode_han(word: str) -> str:
@@ -126,6 +128,8 @@ def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
     attributes = ' data-pagefind-body'
     if weight is not None:   # the browser script gives their headings no extra rank either
         attributes += f' data-pagefind-weight="{weight}" data-pagefind-meta="list:1"'
+    if page == FLAG_INDEX:   # a flag query lists it even when its excerpt is not loaded
+        attributes += ' data-pagefind-filter="list:flags"'
     html = html.replace('<article class="md-content__inner md-typeset"',
                         '<article class="md-content__inner md-typeset"' + attributes, 1)
     start = html.find("<article")
@@ -162,6 +166,14 @@ def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]
     return pages
 
 
+def page_title(site_dir: Path, lang: str, page: str) -> str:
+    """The h1 of a built page ('' when the page is missing)."""
+    html_file = site_dir / ("en/" if lang == "en" else "") / page / "index.html"
+    text = html_file.read_text(encoding="utf-8") if html_file.is_file() else ""
+    match = re.search(r"<h1[^>]*>(.*?)(?:<a class=\"headerlink\"|</h1>)", text, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
+
+
 def build_index(site_dir: Path) -> None:
     """Write ``site_dir/pagefind/`` (Pagefind's index of both languages and the word lists).
     Raises RuntimeError with Pagefind's own message when it fails."""
@@ -186,7 +198,10 @@ def build_index(site_dir: Path) -> None:
             raise RuntimeError("pagefind failed:\n" + result.stdout + result.stderr)
     for lang, counts in segmenter.words.items():
         data = {"words": [word for word, _ in counts.most_common()],
-                "terms": explaining_pages(segmenter.glossary, site_dir, lang)}
+                "terms": explaining_pages(segmenter.glossary, site_dir, lang),
+                # relative to the site's root, as Material's results are
+                "flags": [("en/" if lang == "en" else "") + FLAG_INDEX,
+                          page_title(site_dir, lang, FLAG_INDEX)]}
         (target / WORDS_FILE.format(lang=lang)).write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).

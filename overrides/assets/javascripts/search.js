@@ -36,8 +36,9 @@
   if (typeof NativeWorker !== "function") return;
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  // Pages whose excerpts are loaded for one query (each is one Pagefind fragment, 2-16 KB): the
-  // first query stays under 170 KB with Pagefind's code and wasm (~80 KB).
+  // Pages whose excerpts are loaded at a time (each is one Pagefind fragment, 2-16 KB): the first
+  // query stays under 170 KB with Pagefind's code and wasm (~80 KB); more pages are loaded when
+  // the reader scrolls to the end of the results.
   var MAX_PAGES = 6;
   var LONGEST_WORD = 8;
   // What Material's page highlighter splits the ?h= words with (it needs a separator).
@@ -95,7 +96,8 @@
       var url = new URL("pagefind/kb-words." + lang + ".json", siteRoot());
       wordLists[lang] = fetch(url).then(function (r) { return r.json(); })
         .then(function (data) {
-          return {list: data.words, set: new Set(data.words), terms: data.terms || {}};
+          return {list: data.words, set: new Set(data.words), terms: data.terms || {},
+                  flags: data.flags || null};
         });
     }
     return wordLists[lang];
@@ -141,7 +143,9 @@
   /** Index text (Pagefind's excerpt or title, HTML) back to what the page shows. */
   function decode(html) {
     return String(html || "")
-      .replace(/ ?(?:<mark>)?zf[a-z0-9]+(?:<\/mark>)?(?=[\s.,;:)]|$)/g, "")
+      // Pagefind marks the flag's token ("--rm <mark>zfrmq</mark>"): mark the flag instead
+      .replace(/(--?[a-z0-9][a-z0-9-]*)\s*<mark>zf[a-z0-9]+q<\/mark>/gi, "<mark>$1</mark>")
+      .replace(/ ?zf[a-z0-9]*q(?![a-z0-9])/g, "")
       .replace(/zq((?:[a-z]{4})+)/g, function (_, letters) { return decodeHan(letters); })
       .replace(GAP, "$1$2$3")
       .replace(GAP, "$1$2$3")
@@ -488,22 +492,41 @@
     return [rank, [page].concat(sections)];
   }
 
-  function answer(query) {
-    if (!query.trim()) return Promise.resolve({items: [], total: 0});
-    return load().then(function (pagefind) {
-      return find(pagefind, query).then(function (found) {
-        var top = found.results.slice(0, MAX_PAGES);
-        return Promise.all(top.map(function (entry) { return entry.result.data(); }))
-          .then(function (datas) {
-            var root = siteRoot();
-            var ranked = datas.map(function (data, i) {
-              return group(data, top[i].score, found.parts, root,
-                           explainingPage(found.query, found.words), phraseOf(found.query));
-            }).sort(function (a, b) { return b[0] - a[0]; });
-            return {items: ranked.map(function (r) { return r[1]; }), total: found.results.length};
-          });
-      });
+  /** Material's groups for the next `MAX_PAGES` results of `found` (from `start`), best first. */
+  function groups(found, start) {
+    var batch = found.results.slice(start, start + MAX_PAGES).filter(function (entry) {
+      return entry.result.id !== found.skip;
     });
+    return Promise.all(batch.map(function (entry) { return entry.result.data(); }))
+      .then(function (datas) {
+        var root = siteRoot();
+        return datas.map(function (data, i) {
+          return group(data, batch[i].score, found.parts, root,
+                       explainingPage(found.query, found.words), phraseOf(found.query));
+        }).sort(function (a, b) { return b[0] - a[0]; }).map(function (ranked) { return ranked[1]; });
+      });
+  }
+
+  /**
+   * A flag query lists the flag index (the table of every flag) among the first results even
+   * when its excerpt is not loaded (its fragment is the largest: 13-16 KB): as a link to the
+   * page, found with Pagefind's filter on that one page.
+   */
+  function withFlagIndex(pagefind, found, items) {
+    var flags = found.words && found.words.flags;
+    var isFlag = found.parts.some(function (p) { return p.kind === "flag"; });
+    var listed = function (item) { return flags && item[0].location === flags[0]; };
+    if (!flags || !isFlag || items.some(listed) || found.results.length <= items.length)
+      return Promise.resolve(items);
+    return pagefind.search(termsOf(found.parts).join(" "), {filters: {list: "flags"}})
+      .then(function (only) {
+        if (!only.results.length) return items;
+        found.skip = only.results[0].id;     // not loaded again when the reader scrolls
+        var terms = {};
+        wordsOf(found.parts).forEach(function (word) { terms[word] = true; });
+        return items.concat([[{location: flags[0], title: escapeHTML(flags[1]), text: "",
+                               score: 0, terms: terms}]]);
+      }, function () { return items; });
   }
 
   /* ---------------------------------------------------------------- the stand-in worker */
@@ -512,6 +535,8 @@
     this.listeners = [];
     this.onmessage = null;
     this.latest = 0;
+    this.shown = null;       // {ticket, found, items}: the results of the latest query
+    this.loadingMore = false;
   }
   SearchWorker.prototype.addEventListener = function (type, listener) {
     if (type === "message") this.listeners.push(listener);
@@ -525,22 +550,73 @@
     this.listeners.slice().forEach(function (listener) { listener.call(this, event); }, this);
     if (typeof this.onmessage === "function") this.onmessage(event);
   };
+
+  /** Hand Material the results shown so far; the header counts every matching page. */
+  SearchWorker.prototype.show = function () {
+    var shown = this.shown;
+    this.emit({type: RESULT, data: {items: shown.items, total: shown.found.results.length}});
+    var meta = document.querySelector(".md-search-result__meta");
+    var text = (siteConfig().translations || {})["search.result.other"];
+    if (meta && text && shown.found.results.length > shown.items.length)
+      meta.textContent = text.replace("#", shown.found.results.length);
+  };
+
+  /** The reader scrolled to the end of the results: load and show the next pages. */
+  SearchWorker.prototype.more = function () {
+    var self = this, shown = this.shown;
+    if (!shown || this.loadingMore || shown.next >= shown.found.results.length) return;
+    this.loadingMore = true;
+    var start = shown.next;
+    groups(shown.found, start).then(function (items) {
+      self.loadingMore = false;
+      if (self.shown !== shown) return;
+      var wrap = document.querySelector(".md-search__scrollwrap");
+      var top = wrap ? wrap.scrollTop : 0;
+      shown.items = shown.items.concat(items);
+      shown.next = start + MAX_PAGES;
+      self.show();
+      if (wrap) wrap.scrollTop = top;
+      self.fill();
+    }, function () { self.loadingMore = false; });
+  };
+
+  /** When the results do not fill the box, the reader already sees their end: load more. */
+  SearchWorker.prototype.fill = function () {
+    var wrap = document.querySelector(".md-search__scrollwrap");
+    if (wrap && wrap.clientHeight && wrap.scrollHeight - wrap.clientHeight < 40) this.more();
+  };
+
   SearchWorker.prototype.postMessage = function (message) {
     var self = this;
     if (!message) return;
-    if (message.type === SETUP) return setTimeout(function () { self.emit({type: READY}); });
+    if (message.type === SETUP) {
+      var wrap = document.querySelector(".md-search__scrollwrap");
+      if (wrap) wrap.addEventListener("scroll", function () {
+        if (wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 40) self.more();
+      }, {passive: true});
+      return setTimeout(function () { self.emit({type: READY}); });
+    }
     if (message.type !== QUERY) return;
     var ticket = ++this.latest;
-    answer(String(message.data || "")).then(function (result) {
+    var query = String(message.data || "");
+    var answer = !query.trim() ? Promise.resolve(null) : load().then(function (pagefind) {
+      return find(pagefind, query).then(function (found) {
+        return groups(found, 0).then(function (items) {
+          return withFlagIndex(pagefind, found, items).then(function (all) {
+            return {found: found, items: all, next: MAX_PAGES};
+          });
+        });
+      });
+    });
+    answer.then(function (result) {
       if (ticket !== self.latest) return;
-      self.emit({type: RESULT, data: result});
-      // Material counts the pages it was given; say how many pages matched in all.
-      var meta = document.querySelector(".md-search-result__meta");
-      var text = (siteConfig().translations || {})["search.result.other"];
-      if (meta && text && result.total > result.items.length)
-        meta.textContent = text.replace("#", result.total);
+      self.shown = result || {found: {results: []}, items: [], next: 0};
+      self.show();
+      self.fill();
     }, function (error) {
-      if (ticket === self.latest) self.emit({type: RESULT, data: {items: [], total: 0}});
+      if (ticket !== self.latest) return;
+      self.shown = {found: {results: []}, items: [], next: 0};
+      self.show();
       if (window.console) console.error("search:", error);
     });
   };
