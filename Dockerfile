@@ -12,9 +12,12 @@ ARG SERVER_IMAGE=busybox:1.36
 
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
-COPY requirements.txt .
-RUN python3 -m pip install --no-cache-dir --disable-pip-version-check -r requirements.txt
+# Only the site set (requirements/site.txt): no test, browser or PDF packages in the build.
+COPY requirements/site.txt requirements/site.txt
+RUN python3 -m pip install --no-cache-dir --disable-pip-version-check -r requirements/site.txt
 COPY . .
+RUN python3 -m pip install --no-cache-dir --disable-pip-version-check --no-deps \
+      --no-build-isolation -e .
 # The site lives under the path of site_url (/docker-basics/), as on GitHub Pages.
 RUN NO_MKDOCS_2_WARNING=1 python3 -m mkdocs build --strict --site-dir /out/docker-basics \
  && printf '<!doctype html><meta http-equiv="refresh" content="0; url=docker-basics/">\n' > /out/index.html

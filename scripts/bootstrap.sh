@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set-up shared by scripts/serve and scripts/test: creates .venv with the pinned Python packages
-# (requirements.txt) and, on Debian as root, installs the system packages a task needs.
+# Set-up shared by scripts/serve and scripts/test: creates .venv with the locked Python packages
+# (requirements/*.txt) and the kbtools package and, on Debian as root, installs the system
+# packages a task needs.
 # Usage (sourced or run):  scripts/bootstrap.sh site   -> Python packages only
-#                          scripts/bootstrap.sh test   -> + docker.io, busybox-static, chromium, CJK font
+#                          scripts/bootstrap.sh test   -> + Docker Engine (install-engine.sh), busybox-static, chromium, CJK font
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,19 +35,45 @@ if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
 fi
 apt_install git git
 
-# The virtual environment, refreshed whenever requirements.txt changes.
-stamp=".venv/.requirements.sha256"
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "bootstrap: installing Python packages into .venv (requirements.txt)" >&2
-  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-  echo "$want" > "$stamp"
-fi
+# The virtual environment: the locked package set of the task (site: requirements/site.txt;
+# test: requirements/dev.txt, which includes the site set), then this repository's package
+# (src/kbtools, the `kb` command) installed editable. Refreshed when a lock file or
+# pyproject.toml changes; a venv that has the dev set also satisfies the site set.
+case "$mode" in
+  site) lock=requirements/site.txt; sets="site" ;;
+  *) lock=requirements/dev.txt; sets="site dev" ;;
+esac
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+for set in $sets; do
+  stamp=".venv/.kb-$set.sha256"
+  want="$(cat "requirements/$set.txt" requirements/site.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
+  echo "bootstrap: installing Python packages into .venv ($lock)" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+    --no-build-isolation -e .
+  for done_set in $sets; do
+    cat "requirements/$done_set.txt" requirements/site.txt pyproject.toml | sha256sum \
+      | cut -d' ' -f1 > ".venv/.kb-$done_set.sha256"
+  done
+  break
+done
 
 if [ "$mode" = test ]; then
-  apt_install dockerd docker.io
+  [ "$(id -u)" != 0 ] || scripts/install-engine.sh   # Docker Engine 26.1 + buildx + compose (Debian)
   apt_install /bin/busybox busybox-static
   apt_install chromium chromium
   apt_install /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
+fi
+
+if [ "$mode" = test ]; then
+  # The local test registry of the push/pull examples (kbtools/local_registry.py starts its own
+  # instance on 127.0.0.1:5000). The package's own service listens on all interfaces and asks
+  # for passwords: when we install the package here, we also keep that service off.
+  if ! command -v docker-registry >/dev/null 2>&1; then
+    apt_install docker-registry docker-registry
+    if command -v docker-registry >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      systemctl disable --now docker-registry >/dev/null 2>&1 || true
+    fi
+  fi
 fi

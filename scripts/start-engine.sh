@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Make sure a Docker Engine answers, for the runnable examples (tests marked "engine").
 #
-# Idempotent: when `docker info` already answers it does nothing. Otherwise, as root:
-#   - on Debian, installs docker.io and busybox-static with apt-get when they are missing
-#     (busybox-static provides the static busybox that scripts/build_images.py puts in images);
+# Idempotent: when `docker info` already answers it does nothing (it never stops or restarts a
+# running dockerd). Otherwise, as root:
+#   - installs the engine when dockerd is missing (scripts/install-engine.sh: Debian's docker.io
+#     26.1, docker-cli, docker-buildx, docker-compose) and busybox-static (the static busybox
+#     that kb images puts in images);
 #   - starts dockerd in the background (log: $KB_DOCKERD_LOG, default /tmp/kb-dockerd.log);
 #   - waits up to 60 s ($KB_ENGINE_WAIT) for `docker info`, and stops waiting if dockerd exits.
 # On failure it prints one line saying what to do and exits non-zero.
@@ -17,26 +19,26 @@ fail() {
     exit 1
 }
 
+# The project's client (Debian's docker-cli, see CONTRIBUTING "Which Docker client").
+DOCKER="${KB_DOCKER:-/usr/bin/docker}"
+[ -x "$DOCKER" ] || DOCKER=docker
+
 engine_answers() {
-    command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1
+    command -v "$DOCKER" >/dev/null 2>&1 && "$DOCKER" info >/dev/null 2>&1
 }
 
 engine_answers && exit 0
 
 [ "$(id -u)" = 0 ] || fail "no Docker Engine answers and this is not root: run this script as root, or start dockerd yourself"
 
-missing=()
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
-if [ "${#missing[@]}" -gt 0 ]; then
-    if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
-        export DEBIAN_FRONTEND=noninteractive
-        if ! apt-get install -y "${missing[@]}" >>"$LOG" 2>&1; then
-            apt-get update >>"$LOG" 2>&1 && apt-get install -y "${missing[@]}" >>"$LOG" 2>&1 \
-                || fail "apt-get install ${missing[*]} failed; see $LOG"
-        fi
+command -v dockerd >/dev/null 2>&1 || "$(dirname "$0")/install-engine.sh" \
+    || fail "installing the engine failed (scripts/install-engine.sh)"
+if ! dpkg -s busybox-static >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y busybox-static >>"$LOG" 2>&1 \
+            || fail "apt-get install busybox-static failed; see $LOG"
     else
-        fail "missing ${missing[*]} and this is not Debian with apt-get: install a Docker Engine and a static busybox yourself"
+        fail "missing busybox-static and this is not Debian with apt-get: install a static busybox yourself"
     fi
 fi
 command -v dockerd >/dev/null 2>&1 || fail "dockerd is still not installed after apt-get; see $LOG"

@@ -15,9 +15,16 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Tests import the installed package (src/kbtools, installed editable by scripts/bootstrap.sh);
+# the site build needs its MkDocs plugin registered. Say how to fix a stale venv, once.
+_entry = __import__("importlib.metadata", fromlist=["entry_points"]).entry_points(
+    group="mkdocs.plugins", name="kb")
+if not _entry:
+    pytest.exit("the kbtools package (and its MkDocs plugin kb) is not installed in this Python: "
+                "run scripts/bootstrap.sh test (scripts/test does it)", returncode=4)
 
 from kbtools import dockerclient  # noqa: E402
 
@@ -56,6 +63,6 @@ def site_in_browser(built_site: Path):
 
     require(find_chromium() is not None and playwright_available(),
             "Chromium + Playwright", "apt-get install -y chromium (Playwright: pip install -r "
-            "requirements.txt; never 'playwright install')")
+            "requirements/dev.txt; never 'playwright install')")
     with serve_site(built_site) as base_url, chromium() as browser:
         yield base_url, browser

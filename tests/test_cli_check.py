@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO_ROOT
-from kbtools import cli_check
-from kbtools.cli_check import RULES, check_pages
+from kbtools.cli_check import check_pages
 from kbtools.dockercli import (Snapshot, docker_invocations, parse_invocation, parse_line,
                                split_commands)
 from kbtools.pages import load_pages, parse_page
@@ -183,17 +182,10 @@ def test_missing_snapshot_is_one_clean_problem(tmp_path):
     page = FIXTURES / "good" / "docs" / "sample.md"
     problems = check_pages([parse_page(page, page.parent)], None, tmp_path / "none.json")
     assert [p.rule for p in problems] == ["KB300"]
-    assert "cli_snapshot.py" in problems[0].hint
+    assert "kb snapshot" in problems[0].hint
 
 
 # -- rules and real pages ----------------------------------------------------------------------
-def test_every_rule_code_used_is_documented():
-    source = Path(cli_check.__file__).read_text(encoding="utf-8")
-    used = set(re.findall(r'"(KB3\d\d)"', source))
-    assert used == set(RULES), (used ^ set(RULES))
-    assert all(len(text) > 20 for text in RULES.values())
-
-
 def test_all_pages_pass_the_cli_check(snapshot):
     problems = [p for p in check_pages(load_pages(), snapshot) if p.severity == "error"]
     assert not problems, "\n" + "\n".join(str(p) for p in problems)

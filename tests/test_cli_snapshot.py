@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import cli_snapshot
+from kbtools import snapshot as cli_snapshot
 from conftest import REPO_ROOT, require
 from kbtools import dockerclient
 from kbtools.dockercli import Snapshot
@@ -66,7 +66,7 @@ def test_regenerated_snapshot_equals_committed(committed):
                     f"{committed['plugins']}: regenerate-and-diff needs the same versions")
     current = SNAPSHOT.read_text(encoding="utf-8")
     assert fresh == current, ("data/docker-cli.json is out of date with the installed client; "
-                              "run: python scripts/cli_snapshot.py")
+                              "run: kb snapshot")
 
 
 def test_snapshot_is_sorted_and_deterministic(committed):

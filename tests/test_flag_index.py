@@ -1,6 +1,6 @@
 """The generated flag index docs/reference/flags.md / flags.en.md.
 
-* regenerate-and-diff: a fresh run of scripts/gen_flag_index.py equals the committed pages;
+* regenerate-and-diff: a fresh run of kb gen flag-index equals the committed pages;
 * every option of every indexed command in the snapshot has a row in both languages, with the
   same anchor ``#<section>-<option>`` in both;
 * every Chinese description is Chinese; deprecated and hidden options are marked;
@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-import gen_flag_index
+from kbtools.gen import flag_index as gen_flag_index
 from conftest import REPO_ROOT
 from kbtools.dockercli import Snapshot
 from kbtools.pages import parse_page
@@ -57,7 +57,7 @@ def test_committed_pages_equal_a_fresh_run(tmp_path):
     fresh = gen_flag_index.build_pages()
     for lang, path in PAGES.items():
         assert path.read_text(encoding="utf-8") == fresh[lang], (
-            f"{path.relative_to(REPO_ROOT)} is out of date; run: python scripts/gen_flag_index.py")
+            f"{path.relative_to(REPO_ROOT)} is out of date; run: kb gen flag-index")
     # --out-dir writes the same files elsewhere, and --check then passes there
     assert gen_flag_index.main(["--out-dir", str(tmp_path)]) == 0
     assert (tmp_path / "flags.md").read_text(encoding="utf-8") == fresh["zh"]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from kbtools.htmlpolicy import sanitize
-from lint import main as lint_main
+from kbtools.lint import main as lint_main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -30,6 +30,8 @@ def make_contribution(root: Path, case: dict) -> tuple[Path, Path]:
     shutil.copytree(CONTROL, docs)
     shutil.copytree(REPO / "data", data)
     sample = docs / "sample.md"
+    if "example" in case:
+        case = dict(case, page=example_snippet(case))
     if "page" in case:
         sample.write_text(sample.read_text(encoding="utf-8") + "\n" + case["page"],
                           encoding="utf-8")
@@ -55,9 +57,26 @@ def make_contribution(root: Path, case: dict) -> tuple[Path, Path]:
     return docs, data
 
 
+def example_snippet(case: dict) -> str:
+    """A file= block (if any) and an example block with the case's $ lines."""
+    text = ""
+    for name, content in case.get("file", {}).items():
+        text += f"<!-- example: file={name} -->\n```text\n{content}```\n\n"
+    commands = "".join(f"$ {line}\n" for line in case["example"])
+    return text + f"<!-- example -->\n```console\n{commands}```\n"
+
+
 def expected_location(root: Path, case: dict) -> tuple[Path, int]:
     if "expect" in case:
         return root / case["expect"]["file"], case["expect"]["line"]
+    if "example" in case:
+        control_lines = len((CONTROL / "sample.md").read_text(encoding="utf-8").splitlines())
+        first = control_lines + 2                      # first appended line
+        where = case.get("expect_line", "")
+        if where.startswith("file"):                   # a line of the file= block's content
+            return root / "docs" / "sample.md", first + 2 + int(where[5:] or 0)
+        file_lines = sum(content.count("\n") + 4 for content in case.get("file", {}).values())
+        return root / "docs" / "sample.md", first + file_lines + 2 + case.get("at", 0)
     if "page" in case:
         control_lines = len((CONTROL / "sample.md").read_text(encoding="utf-8").splitlines())
         return root / "docs" / "sample.md", control_lines + 2 + case.get("at", 0)
@@ -119,7 +138,7 @@ def test_sanitiser_keeps_what_the_site_writes():
 
 
 def test_build_refuses_a_symlinked_page_before_reading_it(tmp_path):
-    """The build (hooks.on_config) stops with file:line too, not only the lint: a page that is
+    """The build (the kb plugin's on_config) stops with file:line too, not only the lint: a page that is
     a symbolic link to a file outside the repository is never read or published."""
     import os
     import subprocess
@@ -127,8 +146,6 @@ def test_build_refuses_a_symlinked_page_before_reading_it(tmp_path):
 
     docs, _ = make_contribution(tmp_path / "c", {"symlinks": {"docs/leak.md": "/etc/passwd"}})
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
-    text = text.replace("hooks:\n  - scripts/kbtools/hooks.py",
-                        f"hooks:\n  - {REPO / 'scripts/kbtools/hooks.py'}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     text = text.replace("  - assets/stylesheets/extra.css\n", "")
     text += f"\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"

@@ -31,8 +31,7 @@ def engine_answers() -> bool:
 def site_container():
     require(engine_answers(), "a Docker Engine", "run scripts/start-engine.sh as root "
             "(or scripts/test, which starts it)")
-    sys.path.insert(0, str(REPO / "scripts"))
-    from build_images import ensure_images
+    from kbtools.examples.images import ensure_images
 
     ensure_images(["busybox:latest"])
     suffix = LABEL.rsplit("-", 1)[1]
@@ -40,7 +39,7 @@ def site_container():
     site_tag = f"kb-test-site:{suffix}"
     container = f"kb-test-site-{suffix}"
     try:
-        built = subprocess.run([sys.executable, str(REPO / "scripts" / "build_python_image.py"),
+        built = subprocess.run([sys.executable, "-m", "kbtools", "python-image",
                                 python_tag, "--label", LABEL], capture_output=True, text=True)
         assert built.returncode == 0, built.stderr[-3000:]
         build = docker("build", "-q", "--label", LABEL, "-t", site_tag,

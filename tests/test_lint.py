@@ -10,7 +10,7 @@ import yaml
 
 from kbtools.checks import check_page, check_parity
 from kbtools.pages import load_pages
-from lint import main as lint_main
+from kbtools.lint import main as lint_main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -18,7 +18,7 @@ EXPECTED = yaml.safe_load((FIXTURES / "bad" / "expected.yml").read_text(encoding
 
 
 def run_lint(docs_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "lint.py"), "--no-history",
+    return subprocess.run([sys.executable, "-m", "kbtools", "lint", "--no-history",
                            "--docs-dir", str(docs_dir)], capture_output=True, text=True)
 
 
@@ -63,12 +63,10 @@ def test_real_pages_pass_the_lint():
 
 
 def test_build_stops_with_file_and_line_on_bad_front_matter(tmp_path):
-    """The build hook reports an unknown tag as file:line, not as a traceback."""
+    """The build (the kb plugin) reports an unknown tag as file:line, not as a traceback."""
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     docs = FIXTURES / "bad" / "unknown-tag" / "docs"
     text = text.split("\nnav:")[0]
-    text = text.replace("hooks:\n  - scripts/kbtools/hooks.py",
-                        f"hooks:\n  - {REPO / 'scripts/kbtools/hooks.py'}")
     text += f"\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
     text = text.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     text = text.replace("  - assets/stylesheets/extra.css\n", "")

@@ -15,7 +15,7 @@ def test_scaffold_creates_a_valid_pair(tmp_path):
     (docs / "containers").mkdir(parents=True)
     config = tmp_path / "mkdocs.yml"
     shutil.copy(REPO / "mkdocs.yml", config)
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "new_page.py"),
+    result = subprocess.run([sys.executable, "-m", "kbtools", "new-page",
                              "containers/volumes", "--zh-title", "数据卷", "--en-title", "Volumes",
                              "--tag", "containers", "--docs-dir", str(docs), "--config", str(config)],
                             capture_output=True, text=True)
@@ -28,7 +28,7 @@ def test_scaffold_creates_a_valid_pair(tmp_path):
 
 
 def test_scaffold_refuses_an_unknown_tag(tmp_path):
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "new_page.py"), "a/b",
+    result = subprocess.run([sys.executable, "-m", "kbtools", "new-page", "a/b",
                              "--zh-title", "甲", "--en-title", "A", "--tag", "nope",
                              "--docs-dir", str(tmp_path), "--config", str(tmp_path / "x.yml")],
                             capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""The offline edition (scripts/offline.py): single-page HTML per language and its PDF."""
+"""The offline edition (kb offline): single-page HTML per language and its PDF."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-import offline
+from kbtools import offline
 from conftest import require
 from kbtools.browser import find_chromium, playwright_available
 from kbtools.pages import parse_page
@@ -96,7 +96,7 @@ def test_single_page_html_has_every_page_and_no_broken_anchor(built_site, tmp_pa
 @pytest.fixture(scope="module")
 def pdfs(built_site, tmp_path_factory):
     require(find_chromium() is not None, "chromium", "apt-get install -y chromium")
-    require(playwright_available(), "playwright", "pip install -r requirements.txt")
+    require(playwright_available(), "playwright", "pip install -r requirements/dev.txt")
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout \
         if shutil.which("fc-list") else ""
     require(bool(fonts.strip()), "a Chinese font for Chromium",

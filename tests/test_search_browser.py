@@ -8,7 +8,7 @@ downloaded for search before the reader starts to search, and the first query st
 matches are highlighted, excerpts come from the matching section and show no invisible
 characters; a search can be shared by URL.
 
-The search box is Material's, the index Pagefind's (scripts/kbtools/sitesearch.py); they meet in
+The search box is Material's, the index Pagefind's (src/kbtools/sitesearch.py); they meet in
 overrides/assets/javascripts/search.js, which answers Material's internal search-worker protocol.
 These tests observe only what a reader sees (no mocking), so a Material or Pagefind upgrade that
 changes either side makes them fail.

@@ -1,4 +1,4 @@
-"""The search index the build writes (scripts/kbtools/sitesearch.py): Pagefind's index per
+"""The search index the build writes (src/kbtools/sitesearch.py): Pagefind's index per
 language with the word lists the browser script needs, and no lunr index; the search-only copy
 of a page encodes Chinese words and flags as the browser script expects. Fast checks: no
 browser (tests/test_search_browser.py drives the search itself)."""

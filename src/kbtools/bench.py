@@ -1,0 +1,195 @@
+"""Benchmark (issues 7 and 16): prints figures, asserts nothing.
+
+1. the strict bilingual build, run --runs times: min / median / max seconds;
+2. page weight: heaviest page and the median page (gzip bytes of a first visit);
+3. scaling: copies the project to a temporary folder, adds synthetic page pairs (10x and 100x
+   today's page count, made from the real pages) and prints build time and ms per page;
+4. search at 1x, 10x and 100x pages (--search-scales; needs Chromium): the first query's gzip
+   bytes and time from focus to results, in Chromium, for a few queries of each language; the
+   build's marginal cost per added page with the Pagefind search (now) and with Material's lunr
+   search plugin (before: same pages, mkdocs.yml switched back), and the lunr index a reader
+   downloaded on every page (gzip);
+5. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
+   engine) and the fast checks a contributor runs before every commit.
+
+    kb bench              # everything
+    kb bench --skip-tests --scales 10 --search-scales 1 10
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kbtools.pages import load_pages
+from kbtools.paths import REPO_ROOT
+from kbtools.weight import gzip_size, page_weight
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+TEST_GROUPS = {
+    "build": ["tests/test_build.py"],
+    "links": ["tests/test_links.py"],
+    "lint + CLI check": ["tests/test_lint.py", "tests/test_cli_check.py"],
+    "browser": ["-m", "browser"],
+    "engine": ["-m", "engine"],
+    "fast checks (before every commit)": ["-m", "not browser and not engine"],
+}
+
+
+def timed_build(project: Path, site_dir: Path, strict: bool = True) -> float:
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site_dir)]
+    if strict:
+        command.append("--strict")
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark: build failed in {project}:\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
+    """A copy of the project with (factor - 1) extra copies of every content page pair."""
+    project = workdir / f"x{factor}"
+    shutil.copytree(REPO_ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache"))
+    pages = [p for p in load_pages(project / "docs") if "/" in p.key and not p.key.startswith("reference")]
+    nav_lines = []
+    for copy in range(1, factor):
+        for page in pages:
+            section, slug = page.key.split("/", 1)
+            new_key = f"synthetic/{section}-{slug}-{copy}"
+            target = project / "docs" / (new_key + (".en.md" if page.lang == "en" else ".md"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # same folder depth as the original, so its relative links still resolve
+            target.write_text("\n".join(page.lines), encoding="utf-8")
+            if page.lang == "zh":
+                nav_lines.append(f"      - {new_key}.md")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    if nav_lines:
+        config = config.rstrip("\n") + "\n  - Synthetic:\n" + "\n".join(nav_lines) + "\n"
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    total = len(load_pages(project / "docs"))
+    return project, total
+
+
+# Material's search plugin as the site had it before issue 16: the "before" of the search figures.
+LUNR_PLUGIN = """  - search:
+      lang: en
+      separator: '[\\s\\u200b\\u3000\\-=,.:;!?()\\[\\]{}<>"''/|、。，．？！；：（）《》“”‘’]+'
+      pipeline: [stopWordFilter]
+      fields:
+        title: {boost: 1000}
+        text: {boost: 1}
+        tags: {boost: 1000}
+"""
+SEARCH_QUERIES = [("", "--memory-swap"), ("", "容器"), ("", "交换分区"),
+                  ("en/", "--memory-swap"), ("en/", "container"), ("en/", "docker")]
+
+
+def with_lunr_search(project: Path) -> None:
+    """Switch a project copy back to Material's lunr search plugin (build cost only)."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("plugins:\n", "plugins:\n" + LUNR_PLUGIN, 1)
+    config = config.replace("  - kb:\n", "  - kb:\n      search_index: false\n", 1)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
+    return (f"median {statistics.median(values) * scale:.{2 if unit == 's' else 1}f} {unit} "
+            f"(min {min(values) * scale:.2f}, max {max(values) * scale:.2f})")
+
+
+def search_scaling(factors: list[int], work: Path, compare_lunr: bool) -> None:
+    from kbtools.browser import chromium, find_chromium, serve_site
+    from kbtools.searchcost import first_query
+
+    if find_chromium() is None:
+        print("search figures: skipped (no Chromium: apt-get install -y chromium)")
+        return
+    builds: dict[str, dict[int, tuple[float, int]]] = {"pagefind": {}, "lunr": {}}
+    for factor in factors:
+        project, total = synthetic_project(factor, work)
+        site = work / f"search-x{factor}"
+        builds["pagefind"][factor] = (timed_build(project, site, strict=False), total)
+        with serve_site(site) as base, chromium() as browser:
+            sizes, times = [], []
+            for path, query in SEARCH_QUERIES:
+                _, searched = first_query(browser, base + path, query)
+                sizes.append(searched.bytes / 1024)
+                times.append(searched.seconds)
+        print(f"search x{factor} ({total} pages), first query of {len(SEARCH_QUERIES)} "
+              f"(zh + en): {spread(sizes, 'KB')} gzip; focus to results {spread(times, 's')}")
+        shutil.rmtree(site)
+        if compare_lunr:
+            with_lunr_search(project)
+            lunr_site = work / f"lunr-x{factor}"
+            builds["lunr"][factor] = (timed_build(project, lunr_site, strict=False), total)
+            index = gzip_size(lunr_site / "search" / "search_index.json")
+            print(f"  before (lunr) x{factor}: the index every page load fetched: "
+                  f"{index / 1024:.1f} KB gzip (both languages)")
+            shutil.rmtree(lunr_site)
+        shutil.rmtree(project)
+    for name, runs in builds.items():
+        base_time, base_pages = runs.get(1, (None, None))
+        for factor, (elapsed, pages) in sorted(runs.items()):
+            if factor == 1 or base_time is None:
+                continue
+            marginal = (elapsed - base_time) / (pages - base_pages) * 1000
+            print(f"build marginal cost with {name} search, x1 -> x{factor}: "
+                  f"{marginal:.1f} ms per added page ({elapsed:.1f} s for {pages} pages)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kb bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
+    parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--search-scales", type=int, nargs="*", default=[1, 10, 100],
+                        help="page-count factors for the search figures (none: skip them)")
+    parser.add_argument("--no-lunr", action="store_true",
+                        help="skip the builds with Material's lunr search (the 'before' figures)")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        work = Path(tmp)
+        times = [timed_build(REPO_ROOT, work / f"site{i}") for i in range(args.runs)]
+        page_count = len(load_pages())
+        print(f"build --strict, {page_count} pages (zh+en), {args.runs} runs: "
+              f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+
+        site = work / "site0"
+        weights = sorted((page_weight(site, h)[0], h) for h in site.rglob("index.html"))
+        heaviest = weights[-1]
+        print(f"page weight (gzip, first visit, search index excluded): heaviest "
+              f"{heaviest[0] / 1024:.1f} KB ({heaviest[1].relative_to(site)}), median "
+              f"{statistics.median(w for w, _ in weights) / 1024:.1f} KB, budget 100 KB")
+
+        base = statistics.median(times)
+        for factor in args.scales:
+            project, total = synthetic_project(factor, work)
+            elapsed = timed_build(project, work / f"site-x{factor}", strict=False)
+            marginal = (elapsed - base) / max(total - page_count, 1) * 1000
+            print(f"scaling x{factor}: {total} pages built in {elapsed:.1f} s = "
+                  f"{elapsed / total * 1000:.1f} ms/page; marginal {marginal:.1f} ms per added page")
+            shutil.rmtree(project)
+
+        if args.search_scales:
+            search_scaling(sorted(set(args.search_scales) | {1}), work, compare_lunr=not args.no_lunr)
+
+    if not args.skip_tests:
+        for name, selection in TEST_GROUPS.items():
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                     *selection], cwd=REPO_ROOT, env=ENV, capture_output=True, text=True)
+            last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+            print(f"tests [{name}]: {time.perf_counter() - start:.1f} s — {last}")
+    return 0
+

@@ -1,0 +1,209 @@
+"""Page checks of the lint: structure, links, safety, Chinese copywriting and zh/en parity.
+
+Each check takes parsed pages (kbtools.pages) and returns Problems. Rule codes are declared in
+kbtools/rules.py (KB1xx, KB2xx); the Docker CLI checks (KB3xx) live in kbtools.cli_check.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .frontmatter import check_front_matter
+from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
+from .pages import Page, pair_pages
+from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
+from .problems import Problem, display_path
+
+
+ID_IN_TEXT_RE = re.compile(r"\{[^}\n]*#([\w-]+)[^}\n]*\}|\bid=[\"']([^\"']+)[\"']")
+
+
+def _problem(page: Page, line: int, rule: str, message: str, hint: str = "") -> Problem:
+    return Problem(page.display, line, rule, message, hint)
+
+
+def check_structure(page: Page) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for heading in page.headings:
+        if heading.level == 1:
+            problems.append(_problem(page, heading.line, "KB122", "level-1 heading in the body",
+                                     "remove it; the front-matter title is shown as the H1"))
+            continue
+        if not heading.id:
+            problems.append(_problem(page, heading.line, "KB120",
+                                     f"heading '{heading.text}' has no explicit id",
+                                     "end it with {#some-id}, the same id as in the other language"))
+        elif heading.id in seen:
+            problems.append(_problem(page, heading.line, "KB121", f"id '#{heading.id}' is also "
+                                     f"used on line {seen[heading.id]}", "give each heading its own id"))
+        else:
+            seen[heading.id] = heading.line
+    for table in page.tables:
+        width = len(table.header)
+        for row in table.rows:
+            if len(row.cells) != width:
+                problems.append(_problem(page, row.line, "KB140", f"the row has {len(row.cells)} "
+                                         f"cells, the header has {width}",
+                                         "add the missing cell (an empty cell is written '|  |')"))
+            elif any(cell.lower().startswith("row ") and " col " in cell.lower() for cell in row.cells):
+                problems.append(_problem(page, row.line, "KB140", "the row holds a placeholder "
+                                         "cell ('row N col M')", "write the real content"))
+    for block in page.code_blocks:
+        has_docker = any(line.startswith("$ docker") for line in block.lines)
+        if block.lang == "console" and has_docker and not block.is_example:
+            problems.append(_problem(page, block.line, "KB132", "console block with docker "
+                                     "commands is not marked", "put <!-- example --> above it, or "
+                                     "<!-- example: skip=\"why it cannot run\" -->"))
+        if block.is_example and "skip" in block.marker.options and not block.marker.options["skip"].strip("true"):
+            problems.append(_problem(page, block.marker.line, "KB130", "skip needs a reason",
+                                     "write <!-- example: skip=\"why it cannot run here\" -->"))
+    for number, line in enumerate(page.lines[page.body_start - 1:], start=page.body_start):
+        if re.match(r"^\s*(?:!!!|\?\?\?\+?)\s", line) and '\\"' in line:
+            problems.append(_problem(page, number, "KB161", "backslash-escaped quote in an admonition "
+                                     "title is shown literally", "use “ ” (or ' ') inside the title"))
+    body = "\n".join(page.lines[page.body_start - 1:])
+    text = re.sub(r"<!--.*?-->", "", body, flags=re.S).strip()
+    if len(re.sub(r"\s+", "", text)) < 40:
+        problems.append(_problem(page, page.body_start, "KB170", "the page has (almost) no "
+                                 "content", "write the page, or remove it and its nav entry"))
+    for number, message in raw_html_problems(page):
+        problems.append(_problem(page, number, "KB160", f"{message}: the site removes it",
+                                 HTML_HINT))
+    return problems
+
+
+def heading_ids(path: Path) -> set[str]:
+    """Ids a page defines: explicit heading ids and any id="..." / {#...} in its text."""
+    ids: set[str] = set()
+    for match in ID_IN_TEXT_RE.finditer(path.read_text(encoding="utf-8")):
+        ids.add(match.group(1) or match.group(2))
+    return ids
+
+
+def _counterpart(path: Path, lang: str) -> Path:
+    """The file a link to ``path`` reaches in the page's language (static-i18n suffix rule)."""
+    if lang == DEFAULT_LANGUAGE or path.suffix != ".md":
+        return path
+    localized = path.with_name(path.stem + f".{lang}.md")
+    return localized if localized.exists() else path
+
+
+def check_links(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:
+    problems: list[Problem] = []
+    for link in page.links:
+        target = link.target
+        parts = urlsplit(target)
+        if parts.scheme in {"http", "https"} or target.startswith("//"):
+            if link.is_image:
+                problems.append(_problem(page, link.line, "KB152", f"image hot-linked from "
+                                         f"{parts.netloc or target}", "save the image (SVG "
+                                         "preferred) under docs/assets/ and link it relatively"))
+            continue
+        if parts.scheme in {"mailto", "tel"}:
+            continue
+        if not parts.path:
+            anchor_file = page.path
+        else:
+            if parts.path.startswith("/"):
+                problems.append(_problem(page, link.line, "KB150", f"absolute link '{target}'",
+                                         "use a path relative to this file, e.g. ../images/build.md"))
+                continue
+            anchor_file = (page.path.parent / parts.path).resolve()
+            if not anchor_file.exists() or not str(anchor_file).startswith(str(docs_dir.resolve())):
+                problems.append(_problem(page, link.line, "KB150", f"link target '{parts.path}' "
+                                         "does not exist", "check the relative path from this "
+                                         f"file ({page.rel})"))
+                continue
+            anchor_file = _counterpart(anchor_file, page.lang)
+        if parts.fragment and anchor_file.suffix == ".md":
+            if parts.fragment not in heading_ids(anchor_file):
+                problems.append(_problem(page, link.line, "KB151", f"anchor '#{parts.fragment}' "
+                                         f"not found in {display_path(anchor_file)}",
+                                         "use one of that page's {#ids}"))
+    return problems
+
+
+def check_copywriting(page: Page) -> list[Problem]:
+    """Chinese copywriting rules on zh pages, via autocorrect-py (code is left alone)."""
+    if page.lang != "zh":
+        return []
+    import autocorrect_py
+
+    problems: list[Problem] = []
+    body = ["" for _ in range(page.body_start - 1)] + page.lines[page.body_start - 1:]
+    result = autocorrect_py.lint_for("\n".join(body), "md")
+    for item in result.lines:
+        old = item.old.strip()
+        new = item.new.strip()
+        problems.append(_problem(page, item.line, "KB180", f"copywriting: '{old[:60]}'",
+                                 f"write: '{new[:60]}'"))
+    return problems
+
+
+def _flags_of(table) -> list[str]:
+    return [row.cells[0] if row.cells else "" for row in table.rows]
+
+
+def check_parity(pages: list[Page]) -> list[Problem]:
+    """zh and en versions: both exist, same heading ids, tables, code blocks and markers."""
+    problems: list[Problem] = []
+    for key, versions in sorted(pair_pages(pages).items()):
+        for lang in LANGUAGES:
+            if lang not in versions:
+                other = next(iter(versions.values()))
+                suffix = ".md" if lang == DEFAULT_LANGUAGE else f".{lang}.md"
+                problems.append(_problem(other, 0, "KB200", f"no {lang} version of this page",
+                                         f"create docs/{key}{suffix} with the same headings, "
+                                         "tables and code blocks"))
+        if not all(lang in versions for lang in LANGUAGES):
+            continue
+        zh, en = versions["zh"], versions["en"]
+        zh_ids = [h.id for h in zh.headings if h.level > 1]
+        en_ids = [h.id for h in en.headings if h.level > 1]
+        if "per-language" in (zh.front_matter.get("heading_order"), en.front_matter.get("heading_order")):
+            # lists sorted per language (the glossary: pinyin vs alphabetical): same ids, any order
+            zh_ids, en_ids = sorted(zh_ids, key=str), sorted(en_ids, key=str)
+        if zh_ids != en_ids:
+            for index in range(max(len(zh_ids), len(en_ids))):
+                a = zh_ids[index] if index < len(zh_ids) else None
+                b = en_ids[index] if index < len(en_ids) else None
+                if a != b:
+                    line = en.headings[index].line if index < len(en.headings) else 0
+                    problems.append(_problem(en, line, "KB201", f"heading #{index + 1} has id "
+                                             f"'{b}' here but '{a}' in {zh.display}",
+                                             "use the same ids in the same order in both languages"))
+                    break
+        if len(zh.tables) != len(en.tables):
+            problems.append(_problem(en, 0, "KB202", f"{len(en.tables)} tables here, "
+                                     f"{len(zh.tables)} in {zh.display}", "translate every table"))
+        for zt, et in zip(zh.tables, en.tables):
+            if len(zt.rows) != len(et.rows) or zt.program != et.program:
+                problems.append(_problem(en, et.line, "KB202", f"table has {len(et.rows)} rows "
+                                         f"({et.program or 'no marker'}), line {zt.line} of "
+                                         f"{zh.display} has {len(zt.rows)} ({zt.program or 'no marker'})",
+                                         "keep the same rows and marker in both languages"))
+        zh_blocks = [(b.lang, b.lines) for b in zh.code_blocks]
+        en_blocks = [(b.lang, b.lines) for b in en.code_blocks]
+        if len(zh_blocks) != len(en_blocks):
+            problems.append(_problem(en, 0, "KB203", f"{len(en_blocks)} code blocks here, "
+                                     f"{len(zh_blocks)} in {zh.display}",
+                                     "code blocks are the same in both languages"))
+        else:
+            for zb, eb in zip(zh.code_blocks, en.code_blocks):
+                if (zb.lang, zb.lines) != (eb.lang, eb.lines):
+                    problems.append(_problem(en, eb.line, "KB203", "this code block differs from "
+                                             f"the one at {zh.display}:{zb.line}",
+                                             "copy the block unchanged; translate only prose"))
+                elif (zb.marker and zb.marker.options) != (eb.marker and eb.marker.options) or \
+                        zb.is_example != eb.is_example:
+                    problems.append(_problem(en, eb.line, "KB204", "the example marker differs "
+                                             f"from {zh.display}:{zb.line}",
+                                             "use the same <!-- example ... --> line"))
+    return problems
+
+
+def check_page(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:
+    return (page.problems + check_front_matter(page) + check_structure(page)
+            + check_links(page, docs_dir) + check_copywriting(page))
