@@ -49,7 +49,7 @@ QUERIES = [
     ("zh", "构建上下文", "images/build/#context"),
     ("zh", "虚拟机", "basics/what-is-a-container/#containers-vs-vms"),
     ("zh", "守护进程", "basics/architecture/#daemon"),
-    ("zh", "发布端口", "network/default-networks/#publish"),
+    ("zh", "发布端口", "network/ports/"),
     ("zh", "强制结束容器", "containers/lifecycle/#kill"),
     ("zh", "查看容器输出", "containers/interact/"),
     ("en", "--memory-swap", "resources/memory/#set-limit"),
@@ -69,14 +69,14 @@ QUERIES = [
     ("en", "build context", "images/build/#context"),
     ("en", "virtual machine", "basics/what-is-a-container/#containers-vs-vms"),
     ("en", "daemon", "basics/architecture/#daemon"),
-    ("en", "publish ports", "network/default-networks/#publish"),
+    ("en", "publish ports", "network/ports/"),
     ("en", "kill a container", "containers/lifecycle/#kill"),
-    ("en", "container logs", "containers/interact/#logs"),
+    ("en", "container logs", "ops/logs/"),
 
     # --- issue 16: the misses a learner met, typos, and the pages added since ---------------
     ("zh", "--rm", "containers/run/#rm"),                   # not `docker rm`
     ("zh", "docker exec", "containers/interact/#exec"),
-    ("zh", "端口映射", "network/default-networks/#publish"),
+    ("zh", "端口映射", "network/ports/#what"),
     ("zh", "namespace", "internals/cgroups-namespaces/#namespaces"),  # not the flag index
     ("zh", "镜象", "images/layers/"),                        # typo of 镜像
     ("zh", "交换分去", "resources/memory/#mistakes"),         # typo of 交换分区
@@ -99,21 +99,21 @@ QUERIES = [
     ("zh", "OOM", "resources/memory/#oom"),
     ("zh", "docker0", "network/default-networks/#bridge"),
     ("zh", "回环接口", "network/default-networks/#none"),
-    ("zh", "镜像仓库", "basics/architecture/#registry"),
+    ("zh", "镜像仓库", "images/registry/"),
     ("zh", "docker history", "images/layers/#history"),
-    ("zh", "悬空镜像", "images/build/#prune"),
+    ("zh", "悬空镜像", "ops/cleanup/#dangling"),
     ("zh", "重启策略", "containers/run/#restart"),
     ("zh", "进程数上限", "internals/cgroups-namespaces/#pids-limit"),
     ("zh", "环境变量", "containers/run/#env"),
     ("zh", "可移植", "basics/what-is-a-container/#why"),
     ("en", "--rm", "containers/run/#rm"),                   # not `docker rm`
     ("en", "docker exec", "containers/interact/#exec"),     # not the networking page
-    ("en", "port mapping", "network/default-networks/#publish"),  # not "portability"
+    ("en", "port mapping", "network/ports/#what"),  # not "portability"
     ("en", "copy on write", "images/layers/#union-fs"),
     ("en", "read-only template", "images/layers/#what"),
     ("en", "memroy", "resources/memory/"),                   # typo of memory
     ("en", "namesapce", "internals/cgroups-namespaces/"),   # typo of namespace
-    ("en", "contianer logs", "containers/interact/#logs"),  # typo of container
+    ("en", "contianer logs", "ops/logs/"),  # typo of container
     ("en", "--memroy-swap", "resources/memory/#set-limit"),  # typo in a flag
     ("en", "-m", "resources/memory/#set-limit"),
     ("en", "--cpus", "resources/cpu/#cpus"),
@@ -132,13 +132,38 @@ QUERIES = [
     ("en", "OOM", "resources/memory/#oom"),
     ("en", "docker0", "network/default-networks/#bridge"),
     ("en", "loopback", "network/default-networks/#none"),
-    ("en", "registry", "basics/architecture/#registry"),
+    ("en", "registry", "images/registry/"),
     ("en", "docker history", "images/layers/#history"),
-    ("en", "dangling images", "images/build/#prune"),
+    ("en", "dangling images", "ops/cleanup/#image-prune"),
     ("en", "restart policy", "containers/run/#restart"),
     ("en", "cgroup version", "internals/cgroups-namespaces/#cgroup-version"),
     ("en", "environment variables", "containers/run/#env"),
     ("en", "portability", "basics/what-is-a-container/#why"),
+    # pages added by the curriculum (issue 15)
+    ("zh", "docker push", "images/registry/#push"),
+    ("zh", "按摘要拉取", "images/registry/#by-digest"),
+    ("zh", "docker port", "network/ports/#publish"),
+    ("zh", "-P", "network/ports/#expose"),
+    ("zh", "内置 DNS", "network/user-defined/#dns"),
+    ("zh", "--network-alias", "network/user-defined/#alias"),
+    ("zh", "--link", "network/user-defined/#link"),
+    ("zh", "docker system df", "ops/cleanup/#df"),
+    ("zh", "docker system prune", "ops/cleanup/#system-prune"),
+    ("zh", "日志轮转", "ops/logs/#rotation"),
+    ("zh", "日志驱动", "ops/logs/#drivers"),
+    ("zh", "max-size", "ops/logs/#rotation"),
+    ("en", "docker push", "images/registry/#push"),
+    ("en", "pull by digest", "images/registry/#pull"),
+    ("en", "docker port", "network/ports/#publish"),
+    ("en", "-P", "network/ports/#expose"),
+    ("en", "embedded DNS", "network/user-defined/#dns"),
+    ("en", "--network-alias", "network/user-defined/#alias"),
+    ("en", "--link", "network/user-defined/#link"),
+    ("en", "docker system df", "ops/cleanup/#df"),
+    ("en", "docker system prune", "ops/cleanup/#system-prune"),
+    ("en", "log rotation", "ops/logs/#rotation"),
+    ("en", "logging drivers", "ops/logs/#drivers"),
+    ("en", "max-size", "ops/logs/#rotation"),
 ]
 
 # Flag queries must also find the flag index (docs/reference/flags*.md, one row per flag).

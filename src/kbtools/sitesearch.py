@@ -74,8 +74,10 @@ def encode_han(word: str) -> str:
 def flag_token(flag: str) -> str:
     """'--memory-swap' -> 'zfmemoryxswapq'; '-it' -> 'zfitq'. The closing 'q' keeps '-d' from
     matching '--device-read-bps' (Pagefind matches a query term as a word prefix); a query
-    without it finds a half-typed flag."""
-    return "zf" + flag.lstrip("-").lower().replace("-", "x") + "q"
+    without it finds a half-typed flag. Case matters (-p is not -P): a capital is written as
+    '0' + the letter, since Pagefind lowercases every word ('-P' -> 'zf0pq')."""
+    name = "".join("0" + c.lower() if c.isupper() else c for c in flag.lstrip("-"))
+    return "zf" + name.replace("-", "x") + "q"
 
 
 class _Segmenter:
@@ -100,7 +102,7 @@ class _Segmenter:
     def text(self, text: str, lang: str) -> str:
         """Rewrite one text node for the indexer."""
         self.words[lang].update(LATIN_WORD.findall(text.lower()))
-        self.words[lang].update(flag.lower() for flag in FLAG.findall(text))
+        self.words[lang].update(FLAG.findall(text))
         text = FLAG.sub(lambda m: f"{m.group(1)} {flag_token(m.group(1))}", text)
         return HAN.sub(lambda m: self._han(m, lang), text)
 

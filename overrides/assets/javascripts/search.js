@@ -133,9 +133,11 @@
     return out;
   }
 
-  /** "--memory-swap" -> "zfmemoryxswapq"; without the closing "q" it matches by prefix. */
+  /** "--memory-swap" -> "zfmemoryxswapq", "-P" -> "zf0pq" (flags are case-sensitive); without
+   *  the closing "q" it matches by prefix. */
   function flagToken(flag, prefix) {
-    return "zf" + flag.replace(/^-+/, "").toLowerCase().replace(/-/g, "x") + (prefix ? "" : "q");
+    var name = flag.replace(/^-+/, "").replace(/[A-Z]/g, function (c) { return "0" + c.toLowerCase(); });
+    return "zf" + name.replace(/-/g, "x") + (prefix ? "" : "q");
   }
 
   var GAP = new RegExp("([" + HAN + "])((?:</?mark>)*) +((?:</?mark>)*)(?=[" + HAN + "])", "g");
@@ -221,7 +223,7 @@
 
   function flagPart(flag) {
     var names = flag.replace(/^-+/, "").toLowerCase().split("-").filter(Boolean);
-    return {kind: "flag", text: flag.toLowerCase(), terms: [flagToken(flag)], words: names};
+    return {kind: "flag", text: flag, terms: [flagToken(flag)], words: names};
   }
   function latinPart(word) {
     return {kind: "latin", text: word.toLowerCase(), terms: [word.toLowerCase()], words: [word.toLowerCase()]};
@@ -292,7 +294,7 @@
         if (cut.every(function (w) { return w.length > 1 && words.set.has(w); })) return run;
         return nearest(run, words, true) || run;
       }).replace(/^(--?)?([a-z][a-z0-9-]*)$/i, function (all) {
-        var word = all.toLowerCase();
+        var word = all.charAt(0) === "-" ? all : all.toLowerCase();   // -P is not -p
         if (known(word, words) || (word.charAt(0) !== "-" && word.indexOf("-") > 0)) return all;
         var fix = nearest(word, words, false);
         return fix && (fix.charAt(0) === "-") === (word.charAt(0) === "-") ? fix : all;
@@ -383,16 +385,18 @@
   function titleTests(parts) {
     return parts.map(function (p) {
       if (p.kind === "flag") {
-        var exact = new RegExp("(?:^|[^\\w-])" + escapeRegExp(p.text) + "(?![\\w-])", "i");
+        var exact = new RegExp("(?:^|[^\\w-])" + escapeRegExp(p.text) + "(?![\\w-])");
         var letters = /^-[a-z0-9]{2,}$/i.test(p.text) ? Array.from(p.text.slice(1)) : [];
         return function (title) {
           return exact.test(title) || (letters.length > 0 && letters.every(function (c) {
-            return new RegExp("(?:^|[^\\w-])-" + c + "(?![\\w-])", "i").test(title);
+            return new RegExp("(?:^|[^\\w-])-" + c + "(?![\\w-])").test(title);
           }));
         };
       }
       if (p.kind === "han") return function (title) { return title.indexOf(p.text) >= 0; };
-      var word = new RegExp("\\b" + escapeRegExp(p.text), "i");
+      // "registry" also names "Registries", "volumes" "Volume": the word without its ending
+      var stem = p.text.replace(/(?:ies|es|s|y|ing|ed)$/, "");
+      var word = new RegExp("\\b" + escapeRegExp(stem.length >= 4 ? stem : p.text), "i");
       return function (title) { return word.test(title); };
     });
   }
