@@ -96,7 +96,7 @@ QUERIES = [
     ("zh", "绑定挂载", "data/bind-mounts/"),
     ("zh", "匿名卷", "data/volumes/#anonymous"),
     ("zh", "docker volume", "data/volumes/#manage"),
-    ("zh", "OOM", "resources/memory/#oom"),
+    ("zh", "OOM kill", "resources/memory/#oom"),
     ("zh", "docker0", "network/default-networks/#bridge"),
     ("zh", "回环接口", "network/default-networks/#none"),
     ("zh", "镜像仓库", "images/registry/"),

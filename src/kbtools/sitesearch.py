@@ -55,7 +55,9 @@ TEXT = re.compile(r">([^<]+)<")
 ABBR = re.compile(r"<abbr\b[^>]*>|</abbr>")
 # English words for the word lists: letters, at most a short number (docker0, sha256), not ids.
 LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,}[0-9]{0,3}(?![a-z0-9])")
-FLAG_INDEX = "reference/flags/"
+# The two largest pages (13-17 KB of excerpt data each): results list them as a link, without
+# loading their excerpts (Pagefind's filter "list" tells whether they match).
+LISTS = {"reference/flags/": "flags", "reference/glossary/": "glossary"}
 
 
 def encode_han(word: str) -> str:
@@ -109,12 +111,12 @@ class _Segmenter:
     def _han(self, match: re.Match, lang: str) -> str:
         words = [w for w in self.cut(match.group(0)) if w.strip()]
         self.words[lang].update(words)
+        # Pagefind splits words at whitespace only (under "zxx"): a token that touches any
+        # other character ("“", "。", a word in the next text node) would be glued to it.
         before = match.string[match.start() - 1:match.start()]
         after = match.string[match.end():match.end() + 1]
-        # A run at the edge of a text node may touch a word in the next node (<strong> does not
-        # separate words for Pagefind): pad it there too.
-        pad_left = " " if not before or before.isalnum() else ""
-        pad_right = " " if not after or after.isalnum() else ""
+        pad_left = "" if before.isspace() else " "
+        pad_right = "" if after.isspace() else " "
         return pad_left + " ".join(encode_han(w) for w in words) + pad_right
 
 
@@ -122,16 +124,25 @@ def _page_lang(rel: str) -> str:
     return "en" if rel.startswith("en/") else "zh"
 
 
+# The Chinese pages are indexed under this language code ("no linguistic content"): their words
+# are ASCII tokens already, and under "zh" Pagefind would segment the text again and put a
+# U+200B after every word of the excerpts it ships (a third of a fragment's bytes). The browser
+# script opens this index for Chinese pages.
+ZH_INDEX_LANGUAGE = "zxx"
+
+
 def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
     lang = _page_lang(rel)
+    if lang == "zh":
+        html = html.replace('<html lang="zh"', f'<html lang="{ZH_INDEX_LANGUAGE}"', 1)
     page = rel[3:] if lang == "en" else rel
     page = page[:-len("index.html")]
     weight = LIST_PAGES.get(page)
     attributes = ' data-pagefind-body'
     if weight is not None:   # the browser script gives their headings no extra rank either
         attributes += f' data-pagefind-weight="{weight}" data-pagefind-meta="list:1"'
-    if page == FLAG_INDEX:   # a flag query lists it even when its excerpt is not loaded
-        attributes += ' data-pagefind-filter="list:flags"'
+    if page in LISTS:
+        attributes += f' data-pagefind-filter="list:{LISTS[page]}"'
     html = html.replace('<article class="md-content__inner md-typeset"',
                         '<article class="md-content__inner md-typeset"' + attributes, 1)
     start = html.find("<article")
@@ -149,9 +160,10 @@ def term_key(text: str) -> str:
 
 
 def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]]:
-    """{term in either language (term_key): ['page/#anchor', heading]}: the page that explains
-    each glossary term (data/glossary.yml) and the heading of that section in ``lang`` (the
-    browser shows it even when the section does not repeat the term)."""
+    """{term in either language (term_key): ['page/#anchor', heading, term id]}: the page that
+    explains each glossary term (data/glossary.yml), the heading of that section in ``lang``
+    (the browser shows it even when the section does not repeat the term) and the term's
+    anchor on the glossary page."""
     pages: dict[str, list[str]] = {}
     for term in glossary:
         page = term.page[:-len(".md")] + "/"
@@ -164,7 +176,7 @@ def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]
         target = page + (f"#{term.anchor}" if term.anchor else "")
         for form_lang in ("zh", "en"):
             for form in term.forms(form_lang):
-                pages.setdefault(term_key(form), [target, heading])
+                pages.setdefault(term_key(form), [target, heading, term.id])
     return pages
 
 
@@ -202,8 +214,9 @@ def build_index(site_dir: Path) -> None:
         data = {"words": [word for word, _ in counts.most_common()],
                 "terms": explaining_pages(segmenter.glossary, site_dir, lang),
                 # relative to the site's root, as Material's results are
-                "flags": [("en/" if lang == "en" else "") + FLAG_INDEX,
-                          page_title(site_dir, lang, FLAG_INDEX)]}
+                "lists": {name: [("en/" if lang == "en" else "") + page,
+                                 page_title(site_dir, lang, page)]
+                          for page, name in LISTS.items()}}
         (target / WORDS_FILE.format(lang=lang)).write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).

@@ -81,12 +81,30 @@
           ranking: {termFrequency: 0.8, pageLength: 0.5, termSaturation: 1.2}
         }).then(function () {
           var words = words_of(pageLanguage() === "en" ? "en" : "zh");
-          return Promise.all([pagefind.init(), words]).then(function () { return pagefind; });
+          return Promise.all([openIndex(pagefind), words]).then(function () { return pagefind; });
         });
       });
       loading.catch(function () { loading = null; });
     }
     return loading;
+  }
+
+  /**
+   * Start Pagefind on this page's index. Chinese pages are indexed as "zxx" (their words are
+   * tokens already, see sitesearch.py); Pagefind takes the index's language from <html lang>
+   * when it starts (synchronously, without its worker), so the attribute says "zxx" for that
+   * one call. The language-isolation tests fail if a Pagefind upgrade changes this.
+   */
+  function openIndex(pagefind) {
+    if (pageLanguage() === "en") return pagefind.init();
+    var html = document.documentElement;
+    var lang = html.getAttribute("lang");
+    html.setAttribute("lang", "zxx");
+    try {
+      return pagefind.init();
+    } finally {
+      html.setAttribute("lang", lang);
+    }
   }
 
   /** The index's words of `lang`, most frequent first, as {list, set}, and the page that
@@ -97,7 +115,7 @@
       wordLists[lang] = fetch(url).then(function (r) { return r.json(); })
         .then(function (data) {
           return {list: data.words, set: new Set(data.words), terms: data.terms || {},
-                  flags: data.flags || null};
+                  lists: data.lists || {}};
         });
     }
     return wordLists[lang];
@@ -140,6 +158,11 @@
     return "zf" + name.replace(/-/g, "x") + (prefix ? "" : "q");
   }
 
+  // Spaces the index put between a Chinese word and punctuation ("俗称 “ 端口映射 ”"); only
+  // next to Chinese, so English text keeps its spaces around quotes and dashes.
+  var CJK_PUNCT = "\\u3000-\\u303f\\uff00-\\uffef“”‘’";
+  var PUNCT_BEFORE = new RegExp("([" + HAN + "](?:</?mark>)*) +((?:</?mark>)*[" + CJK_PUNCT + "])", "g");
+  var PUNCT_AFTER = new RegExp("([" + CJK_PUNCT + "](?:</?mark>)*) +((?:</?mark>)*[" + HAN + "])", "g");
   var GAP = new RegExp("([" + HAN + "])((?:</?mark>)*) +((?:</?mark>)*)(?=[" + HAN + "])", "g");
 
   /** Index text (Pagefind's excerpt or title, HTML) back to what the page shows. */
@@ -151,6 +174,9 @@
       .replace(/zq((?:[a-z]{4})+)/g, function (_, letters) { return decodeHan(letters); })
       .replace(GAP, "$1$2$3")
       .replace(GAP, "$1$2$3")
+      // the index separates words from CJK punctuation with spaces ("俗称 “ 端口映射 ”")
+      .replace(PUNCT_BEFORE, "$1$2").replace(PUNCT_AFTER, "$1$2")
+      .replace(/ {2,}/g, " ")
       .replace(/<\/mark>(\s*)<mark>/g, "$1")
       .replace(INVISIBLE, "");
   }
@@ -498,9 +524,7 @@
 
   /** Material's groups for the next `MAX_PAGES` results of `found` (from `start`), best first. */
   function groups(found, start) {
-    var batch = found.results.slice(start, start + MAX_PAGES).filter(function (entry) {
-      return entry.result.id !== found.skip;
-    });
+    var batch = found.pages.slice(start, start + MAX_PAGES);
     return Promise.all(batch.map(function (entry) { return entry.result.data(); }))
       .then(function (datas) {
         var root = siteRoot();
@@ -512,25 +536,39 @@
   }
 
   /**
-   * A flag query lists the flag index (the table of every flag) among the first results even
-   * when its excerpt is not loaded (its fragment is the largest: 13-16 KB): as a link to the
-   * page, found with Pagefind's filter on that one page.
+   * The flag index and the glossary have the largest excerpt data (13-17 KB each): they are
+   * listed after the first pages as a link (the glossary's to the term the query names)
+   * without loading it, when Pagefind's filter on that page says it matches. The flag index
+   * only for a flag query (there it is the table of every flag).
+   * Sets found.pages: the results whose excerpts are loaded, in Pagefind's order.
    */
-  function withFlagIndex(pagefind, found, items) {
-    var flags = found.words && found.words.flags;
+  function listPages(pagefind, found) {
+    var lists = (found.words && found.words.lists) || {};
     var isFlag = found.parts.some(function (p) { return p.kind === "flag"; });
-    var listed = function (item) { return flags && item[0].location === flags[0]; };
-    if (!flags || !isFlag || items.some(listed) || found.results.length <= items.length)
-      return Promise.resolve(items);
-    return pagefind.search(termsOf(found.parts).join(" "), {filters: {list: "flags"}})
-      .then(function (only) {
-        if (!only.results.length) return items;
-        found.skip = only.results[0].id;     // not loaded again when the reader scrolls
-        var terms = {};
-        wordsOf(found.parts).forEach(function (word) { terms[word] = true; });
-        return items.concat([[{location: flags[0], title: escapeHTML(flags[1]), text: "",
-                               score: 0, terms: terms}]]);
-      }, function () { return items; });
+    var names = Object.keys(lists).filter(function (name) { return name !== "flags" || isFlag; });
+    var terms = termsOf(found.parts).join(" ");
+    found.pages = found.results;
+    found.stubs = [];
+    if (!terms || found.results.length <= 1) return Promise.resolve(found);
+    return Promise.all(names.map(function (name) {
+      return pagefind.search(terms, {filters: {list: name}}).then(function (only) {
+        return only.results.length ? [name, only.results[0].id] : null;
+      }, function () { return null; });
+    })).then(function (matches) {
+      var skip = new Set();
+      var term = explainingPage(found.query, found.words);
+      var highlight = {};
+      wordsOf(found.parts).forEach(function (word) { highlight[word] = true; });
+      matches.filter(Boolean).forEach(function (match) {
+        var list = lists[match[0]];
+        skip.add(match[1]);
+        var anchor = match[0] === "glossary" && term && term[2] ? "#" + term[2] : "";
+        found.stubs.push([{location: list[0] + anchor, title: escapeHTML(list[1]), text: "",
+                           score: 0, terms: highlight}]);
+      });
+      found.pages = found.results.filter(function (entry) { return !skip.has(entry.result.id); });
+      return found;
+    });
   }
 
   /* ---------------------------------------------------------------- the stand-in worker */
@@ -568,7 +606,7 @@
   /** The reader scrolled to the end of the results: load and show the next pages. */
   SearchWorker.prototype.more = function () {
     var self = this, shown = this.shown;
-    if (!shown || this.loadingMore || shown.next >= shown.found.results.length) return;
+    if (!shown || this.loadingMore || shown.next >= shown.found.pages.length) return;
     this.loadingMore = true;
     var start = shown.next;
     groups(shown.found, start).then(function (items) {
@@ -605,21 +643,21 @@
     var query = String(message.data || "");
     var answer = !query.trim() ? Promise.resolve(null) : load().then(function (pagefind) {
       return find(pagefind, query).then(function (found) {
+        return listPages(pagefind, found);
+      }).then(function (found) {
         return groups(found, 0).then(function (items) {
-          return withFlagIndex(pagefind, found, items).then(function (all) {
-            return {found: found, items: all, next: MAX_PAGES};
-          });
+          return {found: found, items: items.concat(found.stubs), next: MAX_PAGES};
         });
       });
     });
     answer.then(function (result) {
       if (ticket !== self.latest) return;
-      self.shown = result || {found: {results: []}, items: [], next: 0};
+      self.shown = result || {found: {results: [], pages: []}, items: [], next: 0};
       self.show();
       self.fill();
     }, function (error) {
       if (ticket !== self.latest) return;
-      self.shown = {found: {results: []}, items: [], next: 0};
+      self.shown = {found: {results: [], pages: []}, items: [], next: 0};
       self.show();
       if (window.console) console.error("search:", error);
     });
