@@ -18,7 +18,10 @@ def test_one_pagefind_index_per_language_and_no_lunr_index(built_site):
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = {lang: sum(1 for p in load_pages() if p.lang == lang and not p.key.startswith("tags"))
              for lang in ("zh", "en")}
-    assert {lang: entry["languages"][lang]["page_count"] for lang in ("zh", "en")} == pages
+    # Chinese pages are indexed under "zxx" (their words are ASCII tokens: sitesearch.py)
+    counts = {lang: entry["languages"][code]["page_count"]
+              for lang, code in (("zh", sitesearch.ZH_INDEX_LANGUAGE), ("en", "en"))}
+    assert counts == pages and set(entry["languages"]) == {sitesearch.ZH_INDEX_LANGUAGE, "en"}
     assert not (built_site / "search" / "search_index.json").exists()
     assert not list(index.glob("pagefind-*ui*")), "Pagefind's own UI is not used: not shipped"
 
@@ -30,9 +33,11 @@ def test_word_lists_hold_the_words_and_the_glossary_pages(built_site):
         assert "memory" in data["words"] and "--memory-swap" in data["words"]
         if lang == "zh":
             assert {"镜像", "交换分区", "写时复制"} <= set(data["words"])
-        target, heading = data["terms"]["copy on write"]
+        target, heading, term_id = data["terms"]["copy on write"]
         assert target == "images/layers/#union-fs" and "overlay2" in heading
-        for target, _ in data["terms"].values():
+        assert term_id == "copy-on-write"
+        assert set(data["lists"]) == {"flags", "glossary"}
+        for target, _, _ in data["terms"].values():
             page = built_site / ("en/" if lang == "en" else "") / target.split("#")[0] / "index.html"
             assert page.is_file(), f"glossary term points to a missing page: {target}"
 
@@ -55,8 +60,10 @@ def test_search_copy_encodes_words_and_flags():
     copy = sitesearch._indexed_copy(page, "containers/run/index.html", sitesearch._Segmenter())
     article = copy[copy.index("<article"):]
     assert "data-pagefind-body" in article and "<nav>导航</nav>" in copy
+    assert copy.startswith('<html lang="zxx"')
     assert not re.search(r"[\u4e00-\u9fff]", article), "Chinese left in the indexed text"
     assert "--rm zfrmq" in article and "-it zfitq" in article
+    assert sitesearch.flag_token("-P") == "zf0pq" != sitesearch.flag_token("-p")
     assert "<abbr" not in article
     # each word one token, padded where it meets another text node or a Latin word
     assert f"> {sitesearch.encode_han('写时复制')} <" in article
@@ -67,6 +74,7 @@ def test_list_pages_are_weighted_down():
     page = '<html lang="en"><article class="md-content__inner md-typeset"><p>x</p></article></html>'
     copy = sitesearch._indexed_copy(page, "en/reference/glossary/index.html", sitesearch._Segmenter())
     assert 'data-pagefind-weight="0.3"' in copy and 'data-pagefind-meta="list:1"' in copy
+    assert 'data-pagefind-filter="list:glossary"' in copy
 
 
 def test_han_tokens_are_letters_only():
