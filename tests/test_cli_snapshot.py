@@ -115,6 +115,24 @@ def test_help_parser_optional_value_and_quoted_default():
     assert flags["quiet"]["default"] == "true" and flags["quiet"]["short"] == "q"
 
 
+def test_help_parser_compose_wrapping_and_backquoted_bool_names():
+    """compose's help wraps an option name to the start of a description line, and a bool
+    flag's usage with backquotes shows a several-word "type"."""
+    lines = ['      --always-recreate-deps      Recreate dependent containers.',
+             '                                  Incompatible with --no-recreate.',
+             '      --attach-dependencies       Automatically attach to log output',
+             '                                  --attach-dependencies.',
+             '  -T, --no-TTY docker compose exec   Disable pseudo-TTY allocation. By',
+             '                                     default docker compose exec',
+             '                                     allocates a TTY. (default true)',
+             '  -u, --user string                  Run the command as this user']
+    flags = cli_snapshot.parse_flags(lines, "/x")
+    assert sorted(flags) == ["always-recreate-deps", "attach-dependencies", "no-TTY", "user"]
+    assert flags["no-TTY"]["short"] == "T" and flags["no-TTY"]["type"] == "bool"
+    assert not flags["no-TTY"]["takes_value"] and flags["no-TTY"]["default"] == "true"
+    assert flags["user"]["takes_value"]
+
+
 def test_site_commands_and_aliases_are_in_the_snapshot(committed):
     snapshot = Snapshot(committed)
     missing = [name for name in SITE_COMMANDS if snapshot.command(name) is None]

@@ -65,6 +65,12 @@ def write_page(folder: Path, rel: str, body: str, title: str = "t") -> Path:
     ("    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff",
      "    link/ether 02:42:ac:11:00:05 brd ff:ff:ff:ff:ff:ff"),
     ("a  b\tc   ", "a b c"),
+    # BuildKit's plain progress: step numbers, RUN output timestamps, durations
+    ("#7 DONE 0.1s", "#9 DONE 2.4s"),
+    ("#8 0.697 installing dependencies", "#6 0.172 installing dependencies"),
+    ("#10 naming to docker.io/library/x done", "#9 naming to docker.io/library/x 0.0s done"),
+    ("validating /tmp/kb-examples-run-k2j3x9_a/kb-example-8s7dq1wz/compose.yaml: services",
+     "validating /var/tmp/kb-examples-run-0abcdefg/kb-example-zzzzzzzz/compose.yaml: services"),
 ])
 def test_normaliser_hides_what_changes_between_runs(page_line, engine_line):
     assert normalise_line(page_line) == normalise_line(engine_line)
@@ -77,6 +83,9 @@ def test_normaliser_hides_what_changes_between_runs(page_line, engine_line):
     ("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536", "2: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"),
     ("mem-limited", "mem-limitless"),
     ("Up 3 seconds", "Exited (0) 3 seconds ago"),
+    ("#7 CACHED", "#7 DONE 0.1s"),                       # a cache hit is a claim
+    ("#8 [4/5] RUN a", "#8 [3/5] RUN a"),                 # the instruction's position
+    ("real\t0m 5.05s", "real\t0m 0.00s"),                # time(1) outside BuildKit output
 ])
 def test_normaliser_keeps_what_the_page_claims(page_line, engine_line):
     assert normalise_line(page_line) != normalise_line(engine_line)
@@ -151,6 +160,9 @@ def test_label_goes_right_after_the_subcommand():
     commit = plan_docker_call(["commit", "c1", "img:1"], "r1")
     assert commit.args == ["commit", "--change", f"LABEL {LABEL}", "c1", "img:1"]
     assert commit.target_tags == ["img:1"]
+    imported = plan_docker_call(["import", "-m", "msg", "fs.tar", "img:2"], "r1")
+    assert imported.args == ["import", "--change", f"LABEL {LABEL}", "-m", "msg", "fs.tar", "img:2"]
+    assert imported.target_tags == ["img:2"]
 
 
 def test_explicit_pull_is_kept():
@@ -345,6 +357,26 @@ def test_unknown_image_in_an_example_is_an_error(tmp_path):
     problems = build_images.unknown_image_problems(build_images.image_uses([page]))
     assert [(p.line, p.severity) for p in problems] == [(9, "error"), (13, "error")]
     assert "nginx:1.25" in str(problems[0]) and "alpine:3.19" in str(problems[1])
+
+
+def test_dockerfile_from_an_image_the_page_builds_is_not_unknown(tmp_path):
+    page = parse_page(write_page(tmp_path, "a/p.md", """
+    <!-- example: file=Dockerfile.base -->
+    ```dockerfile
+    FROM busybox
+    ```
+
+    <!-- example -->
+    ```console
+    $ docker build -t p-base -f Dockerfile.base .
+    ```
+
+    <!-- example: file=Dockerfile -->
+    ```dockerfile
+    FROM p-base
+    ```
+    """), tmp_path)
+    assert build_images.unknown_image_problems(build_images.image_uses([page])) == []
 
 
 def test_static_binary_check():

@@ -75,7 +75,7 @@ def test_required_sections_with_their_heading_ids(parsed, sections):
 
 
 def test_every_option_has_a_row_with_the_same_anchor_in_both_languages(parsed, sections):
-    expected = {f"{s.id}-{name}" for s in sections for name in s.command.flags}
+    expected = {f"{s.id}-{name.lower()}" for s in sections for name in s.command.flags}
     zh, en = row_anchors(parsed["zh"]), row_anchors(parsed["en"])
     assert set(zh) == expected, sorted(set(zh) ^ expected)
     assert list(zh) == list(en)           # same rows, same order
@@ -86,7 +86,7 @@ def test_rows_show_the_snapshots_alias_type_and_default(parsed, sections):
     rows = row_anchors(parsed["en"])
     for section in sections:
         for flag in section.command.flags.values():
-            cells = rows[f"{section.id}-{flag.long}"].cells
+            cells = rows[f"{section.id}-{flag.long.lower()}"].cells
             option = ANCHOR_RE.sub("", cells[0])
             assert option == (f"`-{flag.short}`, `--{flag.long}`" if flag.short
                               else f"`--{flag.long}`")

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from kbtools.gen import glossary as gen_glossary
 from kbtools.frontmatter import check_front_matter
-from kbtools.glossary import add_tooltips, load_glossary, wants_tooltips
+from kbtools.glossary import add_tooltips, load_glossary
 from kbtools.linkcheck import SiteLinks, parsed_html
 from kbtools.pages import parse_page
 from kbtools.paths import DOCS_DIR, GLOSSARY_FILE, LANGUAGES, site_base_path
@@ -249,13 +249,14 @@ def test_everything_outside_the_inserted_tags_is_unchanged(terms):
         assert re.sub(r'<abbr title="[^"]*">([^<]*)</abbr>', r"\1", out) == page
 
 
-def test_glossary_page_itself_gets_no_tooltips():
-    assert not wants_tooltips("reference/glossary.md")
-    assert not wants_tooltips("reference/glossary.en.md")
-    assert wants_tooltips("resources/memory.en.md")
-
-
 # --- the built site --------------------------------------------------------------------------
+
+def test_glossary_page_itself_gets_no_tooltips_but_content_pages_do(built_site):
+    """The plugin's tooltips_skip option (mkdocs.yml) keeps tooltips off the glossary pages."""
+    for rel in GLOSSARY_URL.values():
+        assert not parsed_html(built_site / rel).select("abbr[title]"), rel
+    for rel in ("resources/memory/index.html", "en/resources/memory/index.html"):
+        assert parsed_html(built_site / rel).select("abbr[title]"), rel
 
 def test_every_glossary_link_and_anchor_resolves_in_the_built_site(built_site, terms):
     """Every term is a heading of both glossary pages; the shared link checker finds no broken

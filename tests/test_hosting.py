@@ -4,6 +4,7 @@ engine: build local stand-ins for the base images (no registry), build the site 
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -43,8 +44,7 @@ def site_container():
                                 python_tag, "--label", LABEL], capture_output=True, text=True)
         assert built.returncode == 0, built.stderr[-3000:]
         build = docker("build", "-q", "--label", LABEL, "-t", site_tag,
-                       "--build-arg", f"PYTHON_IMAGE={python_tag}",
-                       "--build-arg", "SERVER_IMAGE=busybox:latest", str(REPO), check=False)
+                       "--build-arg", f"PYTHON_IMAGE={python_tag}", str(REPO), check=False)
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
         docker("run", "-d", "--name", container, "--label", LABEL, "-p", "127.0.0.1::8080",
                site_tag)
@@ -92,5 +92,25 @@ def test_server_runs_as_non_root(site_container):
     assert docker("inspect", "--format", "{{.Config.User}}", container).stdout.strip() == "65534:65534"
     # docker top needs the PID column; -o pid,uid,comm prints numeric uids
     top = docker("top", container, "-o", "pid,uid,comm").stdout.splitlines()[1:]
-    assert any(line.split()[1:3] == ["65534", "httpd"] for line in top), top
+    assert any(line.split()[1] == "65534" and line.split()[2].startswith("python3")
+               for line in top), top
+
+
+@pytest.mark.engine
+def test_server_sends_the_security_headers(site_container):
+    """The same Content-Security-Policy as the pages' <meta>, plus nosniff and a referrer
+    policy, on pages and on other files; folders are not listed."""
+    from kbtools.csp import EXTRA_HEADERS, policy
+
+    _, base = site_container
+    fetch(f"{base}/docker-basics/")
+    for path in ("/docker-basics/", "/docker-basics/en/containers/run/",
+                 "/docker-basics/search/search_index.json"):
+        with urllib.request.urlopen(base + path, timeout=5) as response:
+            assert response.headers["Content-Security-Policy"] == policy(), path
+            for name, value in EXTRA_HEADERS.items():
+                assert response.headers[name] == value, (path, name)
+    with pytest.raises(urllib.error.HTTPError) as listing:
+        urllib.request.urlopen(base + "/docker-basics/assets/", timeout=5)
+    assert listing.value.code == 404
 

@@ -8,11 +8,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from kbtools import offline
 from conftest import require
+from kbtools.datafiles import load_engine
 from kbtools.browser import find_chromium, playwright_available
 from kbtools.pages import parse_page
 from kbtools.paths import DOCS_DIR, VERIFIED_ENGINE
@@ -135,9 +135,9 @@ def test_pdf_cover_states_the_verified_engine(pdfs, lang):
     if not VERIFIED_ENGINE.exists():
         pytest.fail(f"{VERIFIED_ENGINE.name} is missing, so the cover cannot state the Docker "
                     "Engine version: run the example runner, which records it")
-    engine = yaml.safe_load(VERIFIED_ENGINE.read_text(encoding="utf-8"))
-    assert f"Docker Engine {engine['engine_version']}" in cover, cover
-    assert str(engine["verified_on"]) in normalise(cover)
+    engine = load_engine(VERIFIED_ENGINE)
+    assert f"Docker Engine {engine.engine_version}" in cover, cover
+    assert engine.verified_on in normalise(cover)
 
 
 @pytest.mark.browser

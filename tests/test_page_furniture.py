@@ -3,13 +3,22 @@ git), the "examples verified on Docker Engine X" note on pages with examples (th
 from data/verified-engine.yml only), and the translation status on English pages."""
 import subprocess
 
-import yaml
+from kbtools.datafiles import load_engine
 from kbtools.linkcheck import parsed_html
 from kbtools.pages import load_pages
 from kbtools.paths import VERIFIED_ENGINE
 from kbtools.translation import last_commit_times, page_status
 
-ENGINE = yaml.safe_load(VERIFIED_ENGINE.read_text(encoding="utf-8"))
+ENGINE = load_engine(VERIFIED_ENGINE)
+
+
+def history() -> dict[str, int]:
+    """Last commit time of every page; the tests below need the git history, so its absence
+    fails here instead of letting them pass while checking nothing."""
+    times = last_commit_times()
+    assert times, ("no git history of docs/ (last_commit_times() is empty): run the tests in a "
+                   "git clone with its history (CI clones with fetch-depth: 0)")
+    return times
 
 
 def built_html(site, page):
@@ -27,7 +36,7 @@ def test_every_page_has_an_edit_link_to_its_own_file(built_site):
 
 
 def test_committed_pages_show_their_last_updated_date(built_site):
-    times = last_commit_times()
+    times = history()
     for page in load_pages():
         if page.display not in times:
             continue          # a page not committed yet has no date
@@ -41,14 +50,16 @@ def test_pages_with_examples_state_the_verified_engine(built_site):
     for page in with_examples:
         note = built_html(built_site, page).select_one(".kb-note--verified")
         assert note is not None, f"{page.rel} has examples but no verified-engine note"
-        assert ENGINE["engine_version"] in note.get_text(), page.rel
+        assert ENGINE.engine_version in note.get_text(), page.rel
+        assert f"buildx {ENGINE.buildx_version}" in note.get_text(), page.rel
+        assert f"Compose {ENGINE.compose_version}" in note.get_text(), page.rel
     for page in load_pages():
         if not page.examples:
             assert built_html(built_site, page).select_one(".kb-note--verified") is None, page.rel
 
 
 def test_english_pages_show_translation_status(built_site):
-    times = last_commit_times()
+    times = history()
     for page in load_pages():
         if page.lang != "en" or page.front_matter.get("kb_generated"):
             continue

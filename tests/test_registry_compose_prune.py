@@ -155,3 +155,16 @@ $ docker container prune -f
     assert cp.project_objects(runner.docker, "kbt-compose") == {k: [] for k in cp.KINDS}
     messages = [p.message for p in result.problems]
     assert len(messages) == 1 and "refused" in messages[0] and "--filter label" in messages[0]
+
+
+def test_compose_options_before_the_subcommand_are_read():
+    """`docker compose -p NAME up -d`: the group's own options come before the subcommand."""
+    from kbtools.dockercli import Snapshot, parse_invocation
+    snapshot = Snapshot.load()
+    call = parse_invocation("docker compose --profile debug -f x.yaml up -d".split(), snapshot)
+    assert call.command.path == "compose up" and call.issues == []
+    assert [u.name for u in call.group_flags] == ["--profile", "-f"]
+    assert ("--detach", None) in call.options()
+    bogus = parse_invocation("docker compose --bogus up".split(), snapshot)
+    assert [i.text for i in bogus.issues] == ["--bogus"]
+    assert parse_invocation("docker network --help".split(), snapshot).command.path == "network"

@@ -6,17 +6,18 @@ kbtools/rules.py (KB1xx, KB2xx); the Docker CLI checks (KB3xx) live in kbtools.c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .frontmatter import check_front_matter
 from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
-from .pages import Page, pair_pages
+from .pages import Page, pair_pages, parse_page
 from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
 from .problems import Problem, display_path
+from .terms import check_terms
 
 
-ID_IN_TEXT_RE = re.compile(r"\{[^}\n]*#([\w-]+)[^}\n]*\}|\bid=[\"']([^\"']+)[\"']")
 
 
 def _problem(page: Page, line: int, rule: str, message: str, hint: str = "") -> Problem:
@@ -75,11 +76,13 @@ def check_structure(page: Page) -> list[Problem]:
 
 
 def heading_ids(path: Path) -> set[str]:
-    """Ids a page defines: explicit heading ids and any id="..." / {#...} in its text."""
-    ids: set[str] = set()
-    for match in ID_IN_TEXT_RE.finditer(path.read_text(encoding="utf-8")):
-        ids.add(match.group(1) or match.group(2))
-    return ids
+    """Ids a page defines (explicit heading ids, {#...} and id="..."), as the reader found them."""
+    return _anchors(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _anchors(path: Path, _mtime: int) -> set[str]:
+    return parse_page(path, path.parent).anchors
 
 
 def _counterpart(path: Path, lang: str) -> Path:
@@ -206,4 +209,4 @@ def check_parity(pages: list[Page]) -> list[Problem]:
 
 def check_page(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:
     return (page.problems + check_front_matter(page) + check_structure(page)
-            + check_links(page, docs_dir) + check_copywriting(page))
+            + check_links(page, docs_dir) + check_copywriting(page) + check_terms(page))

@@ -215,6 +215,7 @@ class Invocation:
     typed: str = ""                       # command as typed: "ps", "container ls"
     command: Command | None = None
     global_flags: list[UsedFlag] = field(default_factory=list)
+    group_flags: list[UsedFlag] = field(default_factory=list)  # docker compose -p x (before up)
     flags: list[UsedFlag] = field(default_factory=list)
     args: list[str] = field(default_factory=list)          # docker's own arguments
     program: list[str] = field(default_factory=list)       # the container's program + args
@@ -525,7 +526,16 @@ def parse_invocation(words: list[str], snapshot: Snapshot,
                 "install the plugin and extend kb snapshot to record it"))
             return invocation
         if word.startswith("-") and path:
-            break                     # options of a management command (docker network --help)
+            group = snapshot.command(path)
+            if group is None or set(group.flags) <= {"help"}:
+                break                 # options of a management command (docker network --help)
+            # a group with options of its own before the subcommand (docker compose -p x up)
+            before = index
+            index = _parse_flags(words, index, group, f"docker {path}", snapshot, invocation,
+                                 invocation.group_flags, True, other_programs)
+            if index == before or any(u.name in ("--help", "-h") for u in invocation.group_flags):
+                break
+            continue
         parent = f"docker {path}".strip()
         suggestion = snapshot.suggest_command(path, word)
         hint = (f"did you mean `{parent} {suggestion}`?" if suggestion
@@ -552,7 +562,7 @@ def parse_invocation(words: list[str], snapshot: Snapshot,
     if stops and index < len(words):
         invocation.args.append(words[index])
         invocation.program = list(words[index + 1:])
-    for used in invocation.flags + invocation.global_flags:
+    for used in invocation.flags + invocation.global_flags + invocation.group_flags:
         flag = used.flag
         if flag is not None and flag.hidden:
             better = f"`--{flag.replaced_by}`" if flag.replaced_by else "a documented option"

@@ -13,7 +13,9 @@ the recorded outputs were made with (CONTRIBUTING.md, "Which Docker client").
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -45,3 +47,16 @@ def use_project_client() -> str:
         os.symlink(chosen, os.path.join(_LINK_DIR, "docker"))
     os.environ["PATH"] = _LINK_DIR + os.pathsep + os.environ.get("PATH", "")
     return chosen
+
+
+def plugin_versions(docker: str = "docker") -> dict[str, str]:
+    """{"buildx_version": "0.13.1", "compose_version": "2.26.1"} of the client's plugins
+    (the Debian revision after "+" or "-" is left out); a missing plugin is left out."""
+    found = {}
+    for key, args in (("buildx_version", ["buildx", "version"]),
+                      ("compose_version", ["compose", "version", "--short"])):
+        result = subprocess.run([docker, *args], capture_output=True, text=True)
+        match = re.search(r"v?(\d+\.\d+\.\d+)", result.stdout) if result.returncode == 0 else None
+        if match:
+            found[key] = match.group(1)
+    return found

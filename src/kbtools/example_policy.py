@@ -55,6 +55,8 @@ KEYS = {
     "engine-wide": "swarm, service, node, stack, secret, config, plugin, context, prune",
     "registry": "registry traffic outside localhost:5000",
     "foreign-object": "an object the page did not create",
+    "unbounded": "(run time only) the page's containers keep the engine's default memory and "
+                 "CPU limits instead of the runner's bounds (the pids limit stays)",
 }
 
 #: Commands that act on an existing object, and the kind of object (canonical dockercli paths).
@@ -309,7 +311,7 @@ def created_names(call: "Invocation") -> list[tuple[str, str]]:
         made += [("image", v) for f, v in options if f == "--tag" and v]
     elif kind in ("image tag",) and len(positional) > 1:
         made.append(("image", positional[1]))
-    elif kind == "container commit" and len(positional) > 1:
+    elif kind in ("container commit", "image import") and len(positional) > 1:
         made.append(("image", positional[1]))
     elif kind == "image pull" and positional:
         made.append(("image", positional[0]))

@@ -333,12 +333,3 @@ def add_tooltips(html: str, lang: str, glossary_file: Path = GLOSSARY_FILE) -> s
         stack.append((name, skips))
         skipping += skips
     return "".join(out)
-
-
-def wants_tooltips(src_uri: str) -> bool:
-    """False for the glossary page itself (both languages); True for every other page."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    for lang in LANGUAGES[1:]:
-        if stem.endswith(f".{lang}"):
-            stem = stem[: -len(lang) - 1]
-    return stem != GLOSSARY_PAGE[:-3]

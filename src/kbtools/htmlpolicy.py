@@ -104,7 +104,7 @@ def sanitize(fragment: str) -> str:
         url_schemes=set(LINK_SCHEMES),
         filter_style_properties=set(STYLE_PROPERTIES),
         link_rel=None,
-        strip_comments=False,   # the tags plugin and our markers read comments; they never run
+        strip_comments=True,    # markers (<!-- example -->, <!-- flags: -->) are for the tools
     )
 
 

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
+from kbtools.datafiles import DataFileError, VerifiedEngine, load_engine
 from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE
 from kbtools.problems import Problem, display_path
 
@@ -45,8 +46,8 @@ TEXT = {
         "html_lang": "zh-CN",
         "subtitle": "离线版",
         "generated": "生成日期：{date}",
-        "verified": "书中示例已在 Docker Engine {engine}（客户端 {client}）上实际运行，"
-                    "核对日期：{verified_on}。",
+        "verified": "书中示例已在 Docker Engine {engine}（客户端 {client}，构建器 BuildKit："
+                    "buildx {buildx}，Compose {compose}）上实际运行，核对日期：{verified_on}。",
         "unverified": "尚未记录示例验证所用的 Docker Engine 版本（缺少 data/verified-engine.yml）。",
         "contents": "目录",
         "online": "在线版：{url}",
@@ -56,7 +57,8 @@ TEXT = {
         "subtitle": "Offline edition",
         "generated": "Generated on {date}",
         "verified": "The examples in this book were run on Docker Engine {engine} (client "
-                    "{client}); checked on {verified_on}.",
+                    "{client}, builder BuildKit: buildx {buildx}, Compose {compose}); checked on "
+                    "{verified_on}.",
         "unverified": "The Docker Engine version the examples were verified on is not recorded "
                       "(data/verified-engine.yml is missing).",
         "contents": "Contents",
@@ -167,21 +169,22 @@ def page_url(src: str, lang: str) -> str:
     return LANG_PREFIX[lang] + path
 
 
-def verified_engine(path: Path = VERIFIED_ENGINE) -> tuple[dict | None, Problem | None]:
+def verified_engine(path: Path = VERIFIED_ENGINE) -> tuple[VerifiedEngine | None,
+                                                         Problem | None]:
     """The engine the examples were verified on, or a problem saying why it is unknown."""
     if not path.exists():
         return None, Problem(display_path(path), 0, "KB701", "no verified engine recorded",
                              "the example runner writes engine_version, client_version and "
                              "verified_on there; the cover says the version is not recorded")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        return None, Problem(display_path(path), 1, "KB701", f"not valid YAML ({error})",
-                             "keys: engine_version, client_version, verified_on")
-    if not isinstance(data, dict) or not data.get("engine_version"):
+        engine = load_engine(path)
+    except DataFileError as error:
+        problem = error.problem
+        return None, Problem(problem.file, problem.line, "KB701", problem.message, problem.hint)
+    if engine is None:
         return None, Problem(display_path(path), 1, "KB701", "no engine_version",
                              "keys: engine_version, client_version, verified_on")
-    return data, None
+    return engine, None
 
 
 def _data_uri(path: Path) -> str:
@@ -302,15 +305,17 @@ class Book:
         css.append(PRINT_CSS)
         return "\n".join(css).replace("</style", "<\\/style")
 
-    def cover(self, engine: dict | None, today: str) -> str:
+    def cover(self, engine: VerifiedEngine | None, today: str) -> str:
         text = TEXT[self.lang]
         settings = language_settings(self.config, self.lang)
         site_name = settings.get("site_name", self.config.get("site_name", ""))
         description = settings.get("site_description", self.config.get("site_description", ""))
         if engine:
-            verified = text["verified"].format(engine=engine["engine_version"],
-                                               client=engine.get("client_version", "?"),
-                                               verified_on=engine.get("verified_on", "?"))
+            verified = text["verified"].format(engine=engine.engine_version,
+                                               client=engine.client_version,
+                                               verified_on=engine.verified_on,
+                                               buildx=engine.buildx_version,
+                                               compose=engine.compose_version)
         else:
             verified = text["unverified"]
         lines = [

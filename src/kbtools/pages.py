@@ -35,6 +35,9 @@ MARKER_RE = re.compile(r"^\s*<!--\s*(?P<kind>example|flags)\s*(?::\s*(?P<args>.*
 INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(?P<code>.+?)(?<!`)\1(?!`)")
 LINK_RE = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 HTML_SRC_RE = re.compile(r"<(?:img|script|iframe)\b[^>]*\bsrc=[\"'](?P<target>[^\"']+)", re.I)
+#: an explicit id outside a heading: attr_list ``{#id}`` or an HTML ``id="..."``
+ANCHOR_RE = re.compile(r"\{[^}\n]*#([\w-]+)[^}\n]*\}|\bid=[\"']([^\"']+)[\"']")
+HEADING_ID_RE = re.compile(r"#([\w-]+)")
 TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 SHELL_LANGS = {"console", "bash", "sh", "shell"}
 
@@ -147,6 +150,8 @@ class Page:
     inline_code: list[InlineCode]
     links: list[Link]
     markers: list[Marker]
+    #: every id a link can point to: heading ids, and {#id} / id="..." elsewhere outside code
+    anchors: set[str] = field(default_factory=set)
 
     @property
     def display(self) -> str:
@@ -335,7 +340,21 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
     inline: list[InlineCode] = []
     links: list[Link] = []
     markers: list[Marker] = []
+    anchors: set[str] = set()
     pending_marker: Marker | None = None
+
+    def read_inline(text: str, number: int) -> None:
+        """Inline code, links, images and ids of one line of text (a paragraph line, a table
+        row or a heading): every checker sees them, wherever they stand."""
+        without_code = INLINE_CODE_RE.sub("", text)
+        for match in INLINE_CODE_RE.finditer(text):
+            inline.append(InlineCode(match["code"].strip(), number))
+        for match in LINK_RE.finditer(without_code):
+            links.append(Link(match["target"], number, bool(match["bang"])))
+        for match in HTML_SRC_RE.finditer(without_code):
+            links.append(Link(match["target"], number, True))
+        for match in ANCHOR_RE.finditer(without_code):
+            anchors.add(match.group(1) or match.group(2))
 
     index = body_start - 1
     while index < len(lines):
@@ -381,15 +400,19 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
         heading = HEADING_RE.match(raw) if not raw.startswith("    ") else None
         if heading:
             attrs = heading["attrs"] or ""
-            id_match = re.search(r"#([\w-]+)", attrs)
+            id_match = HEADING_ID_RE.search(attrs)
             headings.append(Heading(len(heading["hashes"]), heading["text"],
                                     id_match.group(1) if id_match else None, number))
+            if id_match:
+                anchors.add(id_match.group(1))
         elif stripped.startswith("|") and index + 1 < len(lines) and TABLE_SEP_RE.match(lines[index + 1]):
             header = split_table_row(raw)
+            read_inline(raw, number)
             rows: list[TableRow] = []
             index += 2
             while index < len(lines) and lines[index].strip().startswith("|"):
                 rows.append(TableRow(split_table_row(lines[index]), index + 1))
+                read_inline(lines[index], index + 1)
                 index += 1
             table_marker = pending_marker if pending_marker and pending_marker.kind == "flags" else None
             tables.append(Table(header, rows, number, table_marker))
@@ -403,13 +426,7 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
                                     "most blank lines between"))
             pending_marker = None
 
-        without_code = INLINE_CODE_RE.sub("", raw)
-        for match in INLINE_CODE_RE.finditer(raw):
-            inline.append(InlineCode(match["code"].strip(), number))
-        for match in LINK_RE.finditer(without_code):
-            links.append(Link(match["target"], number, bool(match["bang"])))
-        for match in HTML_SRC_RE.finditer(without_code):
-            links.append(Link(match["target"], number, True))
+        read_inline(raw, number)
         index += 1
 
     if pending_marker is not None:
@@ -418,7 +435,7 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
                                 "block or table", "put it right above the block"))
 
     return Page(path, rel, lang, key, lines, front_matter, body_start, problems, headings,
-                tables, blocks, inline, links, markers)
+                tables, blocks, inline, links, markers, anchors)
 
 
 def page_files(docs_dir: Path = DOCS_DIR) -> list[Path]:

@@ -65,14 +65,16 @@ def prepare_context(context: Path) -> None:
         copy_into(context, CA_CERTIFICATES)
     # A stand-in for the official image: no Debian "externally managed" marker.
     (context / "root" / STDLIB.relative_to("/") / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
-    modules = list((STDLIB / "lib-dynload").glob("*.so"))
-    for library in shared_libraries([PYTHON, *modules]):
-        copy_into(context, library)
-        copy_into(context, library.resolve())
     site = context / "root" / "usr/local/lib/python3.11/dist-packages"
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--no-compile",
                     "--break-system-packages", "--target", str(site), "-r",
                     str(SITE_REQUIREMENTS)], check=True)
+    # the libraries of the interpreter's modules and of the site set's compiled extensions
+    # (nh3 needs libgcc_s, for example)
+    modules = list((STDLIB / "lib-dynload").glob("*.so")) + list(site.rglob("*.so"))
+    for library in shared_libraries([PYTHON, *modules]):
+        copy_into(context, library)
+        copy_into(context, library.resolve())
     shutil.copy2(BUSYBOX, context / "busybox")
     (context / "Dockerfile").write_text(
         "FROM scratch\n"

@@ -110,6 +110,9 @@ _RULES = [
     _error('KB180',
            'Chinese copywriting (spacing, punctuation) — autocorrect',
            'apply the correction in the message (spaces between Chinese and Latin, full-width punctuation)'),
+    _error('KB181',
+           'zh prose uses another spelling than the preferred Chinese term (data/terms.yml)',
+           'write the preferred term the hint names; introduce an English or informal name once, in brackets right after it: 守护进程（daemon）'),
     # KB2xx parity: zh/en pairs and translation status
     _error('KB200',
            'the page has no translation',

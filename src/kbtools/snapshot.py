@@ -73,10 +73,14 @@ HIDDEN_FLAG_CANDIDATES: dict[str, dict[str, str]] = {
     "container restart": {"time": "timeout"},
 }
 
+# Options start at most 6 columns in; deeper lines are wrapped descriptions, even when they
+# begin with an option's name ("  Incompatible with" / "  --attach-dependencies."). A "type" of
+# several words is a bool flag's name taken from backquotes in its usage
+# (compose exec's "-T, --no-TTY docker compose exec").
 FLAG_LINE_RE = re.compile(
-    r"^\s{2,}(?:-(?P<short>[^-\s]),\s+)?--(?P<long>[\w][\w.-]*)"
+    r"^\s{2,6}(?:-(?P<short>[^-\s]),\s+)?--(?P<long>[\w][\w.-]*)"
     r"(?P<optional>\[=[^\]]*\])?"
-    r"(?:\s(?P<type>[\w.-]+))?"
+    r"(?:\s(?P<type>[\w.-]+(?: [\w.-]+)*))?"
     r"(?:\s{2,}(?P<desc>\S.*))?$")
 COMMAND_LINE_RE = re.compile(r"^\s{2}(?P<name>[\w-]+)(?P<plugin>\*)?(?:\s{2,}(?P<desc>\S.*))?$")
 SECTION_RE = re.compile(r"^(?P<name>[A-Z][A-Za-z ]*):(?:\s+(?P<rest>.*))?$")
@@ -208,11 +212,12 @@ def parse_flags(lines: list[str], config_dir: str) -> dict[str, dict]:
         if match and line.lstrip().startswith("-"):
             finish()
             optional = match["optional"]
+            kind = match["type"] if match["type"] and " " not in match["type"] else None
             current = {
                 "long": match["long"],
                 "short": match["short"],
-                "type": match["type"] or "bool",
-                "takes_value": bool(match["type"]) and not optional,
+                "type": kind or "bool",
+                "takes_value": bool(kind) and not optional,
                 "optional_value": optional[2:-1].strip('"') if optional else None,
                 "hidden": False,
             }

@@ -55,6 +55,7 @@ def select_pages(arguments: list[str]):
 def write_verified_engine(path: Path = VERIFIED_ENGINE, docker: str = "docker") -> dict:
     """Record the engine and client versions the pages' output comes from."""
     data = engine_versions(docker)
+    data.update(dockerclient.plugin_versions(docker))      # BuildKit (buildx) and Compose
     data["verified_on"] = datetime.date.today().isoformat()
     path.write_text("# Written by kb examples --update: the Docker Engine the "
                     "examples'\n# output was last taken from. The site shows it on every page "

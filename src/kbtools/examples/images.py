@@ -80,7 +80,8 @@ def image_uses(pages: list[Page]) -> list[ImageUse]:
             runs = "skip" not in options
             if options.get("file"):
                 for image in dockerfile_bases(block.text):
-                    uses.append(ImageUse(image, page, block.line, runs))
+                    if canonical_image(image) not in made:   # FROM an image the page builds
+                        uses.append(ImageUse(image, page, block.line, runs))
                 continue
             for command in block_commands(block):
                 example_lines.add(command.line)

@@ -10,6 +10,8 @@ from kbtools.examples.common import ELLIPSIS
 
 _PRIVATE_V4 = r"(?:10\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])|192\.168)"
 _NORMALISERS: list[tuple[re.Pattern, str]] = [
+    # the run's temporary folder (working folder, client config) in messages that name a file
+    (re.compile(r"/(?:[\w.-]+/)*kb-examples-run-\w+(?:/kb-example-\w+)?"), "<run-folder>"),
     (re.compile(r"sha256:[0-9a-f]{64}"), "sha256:<digest>"),
     (re.compile(r"\b(?=[0-9a-f]*[a-f])[0-9a-f]{12,64}\b"), "<id>"),
     (re.compile(r"\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b"), "<mac>"),
@@ -30,10 +32,25 @@ _NORMALISERS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+#: BuildKit's plain progress output: ``#7 DONE 0.1s``, ``#8 0.303 output of RUN``, ``#10 naming
+#: to NAME 0.0s done`` (the time before ``done`` is printed only sometimes). Step numbers depend on
+#: what else the builder is doing; timestamps and durations change on every run.
+_BUILDKIT_STEP = re.compile(r"^#\d+ (?:\d+\.\d+ )?")
+_BUILDKIT_DONE = re.compile(r" \d+\.\d+s done$")
+_BUILDKIT_DURATION = re.compile(r"\b\d+\.\d+s\b")
+
+
+def _normalise_buildkit(text: str) -> str:
+    if not _BUILDKIT_STEP.match(text):
+        return text
+    text = _BUILDKIT_DONE.sub(" done", _BUILDKIT_STEP.sub("#<n> ", text, count=1))
+    return _BUILDKIT_DURATION.sub("<duration>", text)
+
+
 def normalise_line(line: str) -> str:
     """The line with everything that changes between runs replaced by a placeholder, trailing
     spaces removed and runs of spaces/tabs inside the line (table columns) made one space."""
-    text = line.rstrip()
+    text = _normalise_buildkit(line.rstrip())
     for pattern, replacement in _NORMALISERS:
         text = pattern.sub(replacement, text)
     indent = len(text) - len(text.lstrip())

@@ -103,6 +103,9 @@ def _plan(call: Invocation, run_id: str, iidfile: str | None = None) -> DockerPl
     elif kind == "container commit":
         plan.args = head + ["--change", f"LABEL {label}"] + rest
         plan.target_tags = positional[1:2]
+    elif kind == "image import":                 # docker import FILE [REPOSITORY[:TAG]]
+        plan.args = head + ["--change", f"LABEL {label}"] + rest
+        plan.target_tags = positional[1:2]
     elif kind == "image tag":
         plan.target_tags = positional[1:2]
     elif kind == "image build":
@@ -169,11 +172,11 @@ def images_run(command: str) -> list[str]:
 
 
 def images_made(command: str) -> list[str]:
-    """Image tags that the build/tag/commit calls of a shell line create."""
+    """Image tags that the build/tag/commit/import calls of a shell line create."""
     made = []
     for call in docker_invocations(command):
         plan = _plan(call, "x")
-        if plan.kind in ("image build", "image tag", "container commit"):
+        if plan.kind in ("image build", "image tag", "container commit", "image import"):
             made.extend(plan.target_tags)
     return made
 

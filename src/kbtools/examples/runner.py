@@ -33,6 +33,10 @@ from kbtools.examples.common import (
     RUN_LABEL,
     console_steps,
 )
+from kbtools.engine_guard import EngineGuard, upstream_socket
+from kbtools.example_policy import check_page as check_example_policy
+from kbtools.example_policy import load_allowances
+from kbtools.examples import sandbox
 from kbtools.examples.engine import image_present
 from kbtools.examples.output import output_diff
 from kbtools.examples.parity import compare_examples
@@ -48,9 +52,9 @@ if TYPE_CHECKING:
 
 def example_pages(pages: list[Page]) -> list[tuple[str, Page, Page | None]]:
     """(key, page to run, other-language page) for every page pair that has examples."""
-    pairs: dict[str, dict[str, Page]] = {}
-    for page in pages:
-        pairs.setdefault(page.key, {})[page.lang] = page
+    from kbtools.pages import pair_pages
+
+    pairs = pair_pages(pages)
     chosen = []
     for key in sorted(pairs):
         by_lang = pairs[key]
@@ -82,21 +86,25 @@ class ExampleRunner:
                         f"from kbtools.examples.wrapper import shim_main\n"
                         f"sys.exit(shim_main(sys.argv[1:]))\n", encoding="utf-8")
         shim.chmod(0o755)
-        self.env = dict(os.environ)
-        self.env.update({
-            "PATH": f"{shim_dir}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        # The example policy at run time: every docker call of the examples goes through the
+        # engine guard (kbtools/engine_guard.py); lines run with a clean environment, bounded
+        # (examples/sandbox.py).
+        self.guard = EngineGuard(upstream_socket(), self.home / "engine.sock", self.run_id)
+        self.guard.__enter__()
+        sandbox.become_subreaper()
+        self.env = sandbox.clean_env(shim_dir, self.home / "home", self.guard.docker_host, {
             ENV_RUN_ID: self.run_id, ENV_STATE: str(self.state), ENV_DOCKER: self.docker,
-            "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8",
             # docker login in an example stores its credentials here, not in the user's config
             "DOCKER_CONFIG": str(self.home / "docker-config"),
         })
-        self.env.pop("PYTHONPATH", None)
+        self.page_deadline = float("inf")
 
     def __enter__(self) -> "ExampleRunner":
         return self
 
     def __exit__(self, *exc) -> None:
         self.cleanup()
+        self.guard.__exit__(*exc)
         shutil.rmtree(self.home, ignore_errors=True)
 
     # -- running ------------------------------------------------------------------------
@@ -115,12 +123,20 @@ class ExampleRunner:
         if other is not None:
             zh, en = (page, other) if page.lang == "zh" else (other, page)
             run.problems.extend(compare_examples(zh, en))
+        refused = check_example_policy(page)      # the lint's policy: nothing runs if broken
+        if refused:
+            run.problems.extend(refused)
+            run.outcomes = [ExampleOutcome(b, "not run", "example policy") for b in page.examples]
+            return run
         missing = self.missing_images(page)
         if missing:
             run.problems.extend(missing)
             run.outcomes = [ExampleOutcome(b, "not run", "missing image") for b in page.examples]
             return run
         workdir = Path(tempfile.mkdtemp(prefix="kb-example-", dir=self.home))
+        self.guard.state.page, self.guard.state.workdir = key, str(workdir)
+        self.guard.state.allowed = frozenset(a.key for a in load_allowances()[0] if a.page == key)
+        self.page_deadline = time.monotonic() + sandbox.PAGE_TIMEOUT
         try:
             for block in page.examples:
                 run.outcomes.append(self._run_block(page, block, workdir, run.problems))
@@ -225,6 +241,12 @@ class ExampleRunner:
                                     f"wait={options['wait']} is not a number of seconds",
                                     "write wait=2"))
         for command, expected in steps:
+            if time.monotonic() > self.page_deadline:
+                problems.append(Problem(page.display, command.line, "KB501", "the page's "
+                                        f"examples took more than {sandbox.PAGE_TIMEOUT:g} s; "
+                                        "this and later lines were not run",
+                                        "make the examples shorter (sleep less, wait less)"))
+                break
             start = time.monotonic()
             if tty:
                 actual, timed_out = self.run_in_terminal(command.text, workdir, keys, wait)
@@ -254,18 +276,14 @@ class ExampleRunner:
         return Problem(page.display, step.command.line, "KB501", message, hint)
 
     def run_command(self, command: str, workdir: Path) -> tuple[list[str], bool]:
-        """Run one ``$`` line with bash; stdout and stderr together; (lines, timed out)."""
-        process = subprocess.Popen(["bash", "--noprofile", "--norc", "-c", command], cwd=workdir,
-                                   env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            out, _ = process.communicate(timeout=self.timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            _kill_group(process.pid)
-            out, _ = process.communicate()
-            timed_out = True
-        return render_terminal(out), timed_out
+        """Run one ``$`` line (its words, or bash for an allow-listed shell line); stdout and
+        stderr together, bounded in time and size; (lines, stopped)."""
+        out, stopped = sandbox.run_bounded(sandbox.argv_for(command), workdir, self.env,
+                                           self.timeout)
+        lines = render_terminal(out)
+        if stopped:
+            lines.append(f"[kb-examples: stopped: the line {stopped}]")
+        return lines, bool(stopped)
 
     def run_in_terminal(self, command: str, workdir: Path, keys: list[bytes],
                         wait: float) -> tuple[list[str], bool]:
@@ -295,6 +313,9 @@ class ExampleRunner:
                     if not data:
                         break
                     output += data
+                    if len(output) > sandbox.MAX_OUTPUT:     # bounded like run_command
+                        timed_out = True
+                        break
                 elapsed = time.monotonic() - start
                 if not sent and elapsed >= wait:
                     for key in keys:
@@ -306,6 +327,7 @@ class ExampleRunner:
                     _kill_group(pid)
                     break
         finally:
+            _kill_group(pid)                 # nothing of the line outlives it
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:

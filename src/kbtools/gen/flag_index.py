@@ -195,7 +195,7 @@ def documented_in(pages: list[Page], snapshot: Snapshot,
 
 
 def option_cell(section: Section, flag: Flag) -> str:
-    anchor = f'<a id="{section.id}-{flag.long}"></a>'
+    anchor = f'<a id="{section.id}-{flag.long.lower()}"></a>'   # ids are lowercase (--no-TTY)
     names = f"`-{flag.short}`, `--{flag.long}`" if flag.short else f"`--{flag.long}`"
     return anchor + names
 

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
+from kbtools.datafiles import VerifiedEngine
 from kbtools.frontmatter import check_front_matter
 from kbtools.glossary import add_tooltips
 from kbtools.csp import add_meta as add_csp_meta
@@ -34,14 +35,16 @@ from kbtools.translation import last_commit_times, page_status
 
 NOTES = {
     "zh": {
-        "verified": "本页的示例已在 Docker Engine {engine}（客户端 {client}）上实际运行，"
+        "verified": "本页的示例已在 Docker Engine {engine}（客户端 {client}，构建器 BuildKit："
+                    "buildx {buildx}，Compose {compose}）上实际运行，"
                     "显示的输出与引擎的输出一致（{date} 核对）。",
         "in-sync": "本页译自中文原文，与原文同步（英文版更新于 {en}）。",
         "outdated": "",
     },
     "en": {
         "verified": "The examples on this page were run on Docker Engine {engine} (client "
-                    "{client}); the output shown is what the engine printed (checked {date}).",
+                    "{client}, builder BuildKit: buildx {buildx}, Compose {compose}); the output "
+                    "shown is what the engine printed (checked {date}).",
         "in-sync": "Translated from the Chinese original and in sync with it (updated {en}).",
         "outdated": "The Chinese original was updated on {zh}, after this translation ({en}); "
                     "this page may be out of date.",
@@ -50,7 +53,7 @@ NOTES = {
 
 
 @lru_cache(maxsize=4)
-def verified_engine(path: Path) -> dict | None:
+def verified_engine(path: Path) -> VerifiedEngine | None:
     if not path.exists():
         return None
     from kbtools.datafiles import load_engine
@@ -107,9 +110,11 @@ def on_page_markdown(markdown, page, config, files, options: KbPluginConfig):
     engine = verified_engine(project_root(config) / options.engine_file) \
         if options.verified_note else None
     if parsed.examples and engine:
-        prefix += _note(notes["verified"].format(engine=engine["engine_version"],
-                                                 client=engine.get("client_version", "?"),
-                                                 date=engine.get("verified_on", "?")), "verified")
+        prefix += _note(notes["verified"].format(engine=engine.engine_version,
+                                                 client=engine.client_version,
+                                                 date=engine.verified_on,
+                                                 buildx=engine.buildx_version,
+                                                 compose=engine.compose_version), "verified")
 
     if not options.git_dates:
         return prefix + markdown
