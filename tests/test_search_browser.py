@@ -42,11 +42,11 @@ QUERIES = [
     ("zh", "--device-write-bps", "resources/block-io/#device-bps"),
     ("zh", "--pids-limit", "internals/cgroups-namespaces/#pids-limit"),
     ("zh", "内存", "resources/memory/"),
-    ("zh", "交换分区", "resources/memory/#mistakes"),
+    ("zh", "交换分区", "resources/memory/#cgroup-versions"),
     ("zh", "暂停容器", "containers/lifecycle/#pause"),
     ("zh", "命名空间", "internals/cgroups-namespaces/"),
     ("zh", "写时复制", "images/layers/#union-fs"),
-    ("zh", "构建上下文", "images/build/#context"),
+    ("zh", "构建上下文", "images/dockerfile/#context"),
     ("zh", "虚拟机", "basics/what-is-a-container/#containers-vs-vms"),
     ("zh", "守护进程", "basics/architecture/#daemon"),
     ("zh", "发布端口", "network/ports/"),
@@ -66,7 +66,7 @@ QUERIES = [
     ("en", "namespaces", "internals/cgroups-namespaces/"),
     ("en", "pause a container", "containers/lifecycle/#pause"),
     ("en", "writable layer", "images/layers/#container-layer"),
-    ("en", "build context", "images/build/#context"),
+    ("en", "build context", "images/dockerfile/#context"),
     ("en", "virtual machine", "basics/what-is-a-container/#containers-vs-vms"),
     ("en", "daemon", "basics/architecture/#daemon"),
     ("en", "publish ports", "network/ports/"),
@@ -79,7 +79,7 @@ QUERIES = [
     ("zh", "端口映射", "network/ports/#what"),
     ("zh", "namespace", "internals/cgroups-namespaces/#namespaces"),  # not the flag index
     ("zh", "镜象", "images/layers/"),                        # typo of 镜像
-    ("zh", "交换分去", "resources/memory/#mistakes"),         # typo of 交换分区
+    ("zh", "交换分去", "resources/memory/#cgroup-versions"),         # typo of 交换分区
     ("zh", "memroy", "resources/memory/#set-limit"),         # typo of memory
     ("zh", "--memroy-swap", "resources/memory/#set-limit"),  # typo in a flag
     ("zh", "-m", "resources/memory/#set-limit"),
@@ -104,13 +104,12 @@ QUERIES = [
     ("zh", "悬空镜像", "ops/cleanup/#dangling"),
     ("zh", "重启策略", "containers/run/#restart"),
     ("zh", "进程数上限", "internals/cgroups-namespaces/#pids-limit"),
-    ("zh", "环境变量", "containers/run/#env"),
     ("zh", "可移植", "basics/what-is-a-container/#why"),
     ("en", "--rm", "containers/run/#rm"),                   # not `docker rm`
     ("en", "docker exec", "containers/interact/#exec"),     # not the networking page
     ("en", "port mapping", "network/ports/#what"),  # not "portability"
     ("en", "copy on write", "images/layers/#union-fs"),
-    ("en", "read-only template", "images/layers/#what"),
+    ("en", "read-only template", "images/layers/#union-fs"),
     ("en", "memroy", "resources/memory/"),                   # typo of memory
     ("en", "namesapce", "internals/cgroups-namespaces/"),   # typo of namespace
     ("en", "contianer logs", "ops/logs/"),  # typo of container
@@ -134,10 +133,9 @@ QUERIES = [
     ("en", "loopback", "network/default-networks/#none"),
     ("en", "registry", "images/registry/"),
     ("en", "docker history", "images/layers/#history"),
-    ("en", "dangling images", "ops/cleanup/#image-prune"),
+    ("en", "dangling images", "images/build/#prune"),
     ("en", "restart policy", "containers/run/#restart"),
     ("en", "cgroup version", "internals/cgroups-namespaces/#cgroup-version"),
-    ("en", "environment variables", "containers/run/#env"),
     ("en", "portability", "basics/what-is-a-container/#why"),
     # pages added by the curriculum (issue 15)
     ("zh", "docker push", "images/registry/#push"),
@@ -164,6 +162,32 @@ QUERIES = [
     ("en", "log rotation", "ops/logs/#rotation"),
     ("en", "logging drivers", "ops/logs/#drivers"),
     ("en", "max-size", "ops/logs/#rotation"),
+    ("zh", "docker compose up", "compose/basics/#up"),
+    ("zh", "docker compose down", "compose/basics/#down"),
+    ("zh", "env_file", "compose/advanced/#environment"),
+    ("zh", "service_healthy", "compose/advanced/#healthy"),
+    ("zh", "docker cp", "containers/everyday/#cp"),
+    ("zh", "docker stats", "containers/everyday/#stats"),
+    ("zh", "多阶段构建", "images/build-cache/"),
+    ("zh", "--no-cache", "images/build-cache/#no-cache"),
+    ("zh", "ENTRYPOINT", "images/cmd-entrypoint/"),
+    ("zh", "exec 形式", "images/cmd-entrypoint/#forms"),
+    ("zh", "HEALTHCHECK", "images/dockerfile/#healthcheck"),
+    ("zh", ".dockerignore", "images/dockerfile/#context"),
+    ("zh", "docker rmi", "images/build/#rmi"),
+    ("en", "docker compose up", "compose/basics/#up"),
+    ("en", "docker compose down", "compose/basics/#down"),
+    ("en", "env_file", "compose/advanced/#environment"),
+    ("en", "service_healthy", "compose/advanced/#healthy"),
+    ("en", "docker cp", "containers/everyday/#cp"),
+    ("en", "docker stats", "containers/everyday/#stats"),
+    ("en", "multi-stage build", "images/build-cache/"),
+    ("en", "--no-cache", "images/build-cache/#no-cache"),
+    ("en", "ENTRYPOINT", "images/cmd-entrypoint/"),
+    ("en", "exec form", "images/cmd-entrypoint/#forms"),
+    ("en", "HEALTHCHECK", "images/dockerfile/#healthcheck"),
+    ("en", ".dockerignore", "images/dockerfile/#context"),
+    ("en", "docker rmi", "images/build/#rmi"),
 ]
 
 # Flag queries must also find the flag index (docs/reference/flags*.md, one row per flag).

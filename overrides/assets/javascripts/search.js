@@ -421,8 +421,10 @@
       }
       if (p.kind === "han") return function (title) { return title.indexOf(p.text) >= 0; };
       // "registry" also names "Registries", "volumes" "Volume": the word without its ending
+      // a short word must be the whole word: "cp" does not name "CPU"
       var stem = p.text.replace(/(?:ies|es|s|y|ing|ed)$/, "");
-      var word = new RegExp("\\b" + escapeRegExp(stem.length >= 4 ? stem : p.text), "i");
+      var word = stem.length >= 4 ? new RegExp("\\b" + escapeRegExp(stem), "i")
+        : new RegExp("\\b" + escapeRegExp(p.text) + "(?:s|es)?\\b", "i");
       return function (title) { return word.test(title); };
     });
   }
@@ -455,7 +457,7 @@
    *  - a page whose title names the whole query is itself the best match (it is about it);
    *  - the section the glossary names for the term the query names ranks first on its page,
    *    and its page higher (data/glossary.yml: page + anchor);
-   *  - a section whose excerpt holds the query as a phrase ranks higher;
+   *  - a section whose excerpt holds the query as a phrase ranks higher, and its page too;
    *  - the glossary, the flag index and the home page get no heading bonus (they list terms).
    */
   function group(data, score, parts, root, explains, phrase) {
@@ -474,13 +476,17 @@
     var sections = [];
     var seen = new Set();
     var bestSection = 0;
+    var hasPhrase = false;     // the query as it was typed appears on the page
     (data.sub_results || []).forEach(function (sub) {
       var location = relative(sub.url);
       var item = {
         location: location, title: decode(escapeHTML(sub.title || "")),
         text: "<p>" + decode(sub.excerpt) + "</p>", score: sectionScore(sub), terms: terms
       };
-      if (phrase && plainText(item.text).indexOf(phrase) >= 0) item.score *= 2;
+      if (phrase && plainText(item.text).indexOf(phrase) >= 0) {
+        item.score *= 2;
+        hasPhrase = true;
+      }
       if (location.indexOf("#") < 0) {
         page.text = item.text;
         page.score = item.score;
@@ -518,7 +524,7 @@
       }
     }
     sections.sort(function (a, b) { return b.score - a.score; });
-    var rank = score * explained * (1 + boost * (pageMatch + bestSection) / 2);
+    var rank = score * explained * (hasPhrase ? 2 : 1) * (1 + boost * (pageMatch + bestSection) / 2);
     return [rank, [page].concat(sections)];
   }
 
