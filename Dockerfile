@@ -16,7 +16,7 @@ FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 # Only the site set (requirements/site.txt): no test, browser or PDF packages in the build.
 COPY requirements/site.txt requirements/site.txt
-RUN python3 -m pip install --no-cache-dir --disable-pip-version-check -r requirements/site.txt
+RUN python3 -m pip install --no-cache-dir --disable-pip-version-check --require-hashes -r requirements/site.txt
 COPY . .
 RUN python3 -m pip install --no-cache-dir --disable-pip-version-check --no-deps \
       --no-build-isolation -e .

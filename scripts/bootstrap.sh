@@ -2,12 +2,15 @@
 # Set-up shared by scripts/serve and scripts/test: creates .venv with the locked Python packages
 # (requirements/*.txt) and the kbtools package and, on Debian as root, installs the system
 # packages a task needs.
-# Usage (sourced or run):  scripts/bootstrap.sh site   -> Python packages only
-#                          scripts/bootstrap.sh test   -> + Docker Engine (install-engine.sh), busybox-static, chromium, CJK font
+# Usage:  scripts/bootstrap.sh site                  -> the site set only (scripts/serve)
+#         scripts/bootstrap.sh test                  -> the dev set (fast checks: no apt at all)
+#         scripts/bootstrap.sh test engine browser   -> + Docker Engine 26.1 (install-engine.sh),
+#             busybox-static, the local registry, shellcheck / + chromium and a CJK font
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-site}"
+extras=" ${*:2} "   # "engine", "browser": system packages for those test groups
 apt_updated=""
 
 as_root() { [ "$(id -u)" = 0 ]; }
@@ -43,15 +46,28 @@ case "$mode" in
   site) lock=requirements/site.txt; sets="site" ;;
   *) lock=requirements/dev.txt; sets="site dev" ;;
 esac
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# Fast path for a fresh clone: when the host Python has pip, the venv is created without its own
+# copy (ensurepip costs ~4 s of CPU) and the host's pip installs into it (--python). Lock files
+# are complete, so pip resolves nothing (--no-deps) and compiles nothing ahead (--no-compile).
+if [ ! -x .venv/bin/python ]; then
+  if "$PYTHON" -m pip --version >/dev/null 2>&1; then
+    "$PYTHON" -m venv --without-pip .venv
+  else
+    "$PYTHON" -m venv .venv
+  fi
+fi
+pip_install() {
+  local pip=(.venv/bin/python -m pip)
+  .venv/bin/python -m pip --version >/dev/null 2>&1 || pip=("$PYTHON" -m pip --python .venv/bin/python)
+  "${pip[@]}" install -q --disable-pip-version-check --no-compile --no-deps "$@"
+}
 for set in $sets; do
   stamp=".venv/.kb-$set.sha256"
   want="$(cat "requirements/$set.txt" requirements/site.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
   [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
   echo "bootstrap: installing Python packages into .venv ($lock)" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
-    --no-build-isolation -e .
+  pip_install --require-hashes -r "$lock"   # hashed lock files (issue 14)
+  pip_install --no-build-isolation -e .
   for done_set in $sets; do
     cat "requirements/$done_set.txt" requirements/site.txt pyproject.toml | sha256sum \
       | cut -d' ' -f1 > ".venv/.kb-$done_set.sha256"
@@ -59,14 +75,17 @@ for set in $sets; do
   break
 done
 
-if [ "$mode" = test ]; then
+if [[ $extras == *" engine "* ]]; then
   [ "$(id -u)" != 0 ] || scripts/install-engine.sh   # Docker Engine 26.1 + buildx + compose (Debian)
   apt_install /bin/busybox busybox-static
+  apt_install shellcheck shellcheck                   # lints the shell scripts (tests/unit)
+fi
+if [[ $extras == *" browser "* ]]; then
   apt_install chromium chromium
   apt_install /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
 fi
 
-if [ "$mode" = test ]; then
+if [[ $extras == *" engine "* ]]; then
   # The local test registry of the push/pull examples (kbtools/local_registry.py starts its own
   # instance on 127.0.0.1:5000). The package's own service listens on all interfaces and asks
   # for passwords: when we install the package here, we also keep that service off.

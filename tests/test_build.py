@@ -1,4 +1,6 @@
 """The bilingual site builds with --strict, without warnings, into / (zh) and /en/ (en)."""
+import re
+
 from kbtools.linkcheck import parsed_html
 from kbtools.pages import load_pages
 from kbtools.paths import site_base_path
@@ -7,6 +9,15 @@ from kbtools.paths import site_base_path
 def test_strict_build_has_no_warnings(built_site):
     log = (built_site / ".build-log").read_text(encoding="utf-8")
     assert "WARNING" not in log, log
+
+
+def test_build_output_is_only_prefixed_log_lines(built_site):
+    """Every line the build prints is MkDocs' own "LEVEL - message" (jieba's four unprefixed
+    lines are kept for mkdocs -v by the kb plugin)."""
+    log = (built_site / ".build-log").read_text(encoding="utf-8")
+    stray = [line for line in log.splitlines()
+             if line.strip() and not re.match(r"^(DEBUG|INFO|WARNING|ERROR)\s+-  ", line)]
+    assert not stray, "\n".join(stray)
 
 
 def test_both_languages_are_built_for_every_page(built_site):

@@ -21,10 +21,11 @@ from conftest import IN_CI, require
 from kbtools import examples as ex
 from kbtools.examples import output as ex_output
 from kbtools.examples import (ExampleOutcome, ExampleRunner, PageRun, StepResult, align,
-                              compare_examples, engine_answers, images_made, images_run,
+                              engine_answers, images_made, images_run,
                               merged_output, normalise_line, output_diff, outputs_match,
                               parse_keys, plan_docker_call, render_terminal, update_pages)
 from kbtools.local_registry import RegistryError, local_registry, pages_need_registry
+from kbtools.parity import block_problems
 from kbtools.pages import console_steps, load_pages, parse_page
 from kbtools.paths import VERIFIED_ENGINE
 
@@ -272,28 +273,28 @@ def test_identical_examples_pass(tmp_path):
     en_body = ZH_BODY.replace("## 例子 {#ex}", "## Example {#ex}").replace("这里不能运行",
                                                                           "cannot run here")
     en = parse_page(write_page(tmp_path, "a/p.en.md", en_body), tmp_path)
-    assert compare_examples(zh, en) == []
+    assert block_problems(zh, en, examples_only=True) == []
 
 
 def test_different_examples_name_both_files_and_lines(tmp_path):
     zh = parse_page(write_page(tmp_path, "a/p.md", ZH_BODY), tmp_path)
     en_text = "\n\n" + ZH_BODY.replace("hi\n```", "hello\n```")
     en = parse_page(write_page(tmp_path, "a/p.en.md", en_text), tmp_path)
-    problems = compare_examples(zh, en)
+    problems = block_problems(zh, en, examples_only=True)
     assert len(problems) == 1
     text = str(problems[0])
     zh_line = zh.lines.index("hi") + 1
     en_line = en.lines.index("hello") + 1
-    assert text.startswith(f"{zh.display}:{zh_line}: KB503:")
-    assert f"{en.display}:{en_line}" in text and "'hello'" in text
+    assert text.startswith(f"{en.display}:{en_line}: KB203:")
+    assert f"{zh.display}:{zh_line}" in text and "'hello'" in text
 
 
 def test_missing_example_in_one_language_is_reported(tmp_path):
     zh = parse_page(write_page(tmp_path, "a/p.md", ZH_BODY), tmp_path)
     en = parse_page(write_page(tmp_path, "a/p.en.md", ZH_BODY.split("<!-- example: skip")[0]),
                     tmp_path)
-    problems = compare_examples(zh, en)
-    assert [p.rule for p in problems] == ["KB503"]
+    problems = block_problems(zh, en, examples_only=True)
+    assert [p.rule for p in problems] == ["KB203"]
     assert problems[0].file == zh.display and problems[0].line == zh.examples[1].line
 
 

@@ -14,7 +14,7 @@ from kbtools.frontmatter import check_front_matter
 from kbtools.glossary import add_tooltips, load_glossary
 from kbtools.linkcheck import SiteLinks, parsed_html
 from kbtools.pages import parse_page
-from kbtools.paths import DOCS_DIR, GLOSSARY_FILE, LANGUAGES, site_base_path
+from kbtools.paths import DOCS_DIR, LANGUAGES, site_base_path
 
 GLOSSARY_URL = {"zh": "reference/glossary/index.html", "en": "en/reference/glossary/index.html"}
 

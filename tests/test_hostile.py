@@ -40,7 +40,7 @@ def make_contribution(root: Path, case: dict) -> tuple[Path, Path]:
         _, front, body = text.split("---\n", 2)
         meta = yaml.safe_load(front)
         meta.update(case["front"])
-        front = "".join(f"{key}: {yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip().removesuffix('...').strip()}\n"
+        front = "".join(f"{key}: {yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip().removesuffix('...').strip()}\n"  # noqa: E501
                         for key, value in meta.items())
         sample.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     for rel, text in case.get("files", {}).items():

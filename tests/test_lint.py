@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kbtools.checks import check_page, check_parity
+from kbtools.checks import check_page
+from kbtools.parity import check_pairs
 from kbtools.pages import load_pages
 from kbtools.lint import main as lint_main
 
@@ -57,7 +58,7 @@ def test_every_fixture_case_is_listed():
 
 def test_real_pages_pass_the_lint():
     pages = load_pages()
-    problems = [p for page in pages for p in check_page(page)] + check_parity(pages)
+    problems = [p for page in pages for p in check_page(page)] + check_pairs(pages)
     errors = [str(p) for p in problems if p.severity == "error"]
     assert not errors, "\n".join(errors)
 

@@ -4,7 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kbtools.checks import check_page, check_parity
+from kbtools.checks import check_page
+from kbtools.parity import check_pairs
 from kbtools.pages import load_pages
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ def test_scaffold_creates_a_valid_pair(tmp_path):
     assert result.returncode == 0, result.stderr
     pages = load_pages(docs)
     assert sorted(p.rel for p in pages) == ["containers/volumes.en.md", "containers/volumes.md"]
-    problems = [p for page in pages for p in check_page(page, docs)] + check_parity(pages)
+    problems = [p for page in pages for p in check_page(page, docs)] + check_pairs(pages)
     assert not problems, "\n".join(map(str, problems))
     assert "      - containers/volumes.md" in config.read_text(encoding="utf-8")
 

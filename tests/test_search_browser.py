@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import REPO_ROOT, require
+from conftest import REPO_ROOT
 from kbtools.searchcost import first_query, page_load
 
 pytestmark = pytest.mark.browser

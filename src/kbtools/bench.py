@@ -10,7 +10,10 @@
    search plugin (before: same pages, mkdocs.yml switched back), and the lunr index a reader
    downloaded on every page (gzip);
 5. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
-   engine) and the fast checks a contributor runs before every commit.
+   engine) and the fast checks a contributor runs before every commit;
+6. newcomer: a fresh clone (committed HEAD, no .venv) through the README's serve command to the
+   first preview page, and one saved edit to the page showing it (kb serve's preview), --runs
+   times each, with the machine's load average (a shared machine's figures vary with it).
 
     kb bench              # everything
     kb bench --skip-tests --scales 10 --search-scales 1 10
@@ -155,9 +158,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="page-count factors for the search figures (none: skip them)")
     parser.add_argument("--no-lunr", action="store_true",
                         help="skip the builds with Material's lunr search (the 'before' figures)")
+    parser.add_argument("--skip-newcomer", action="store_true")
+    parser.add_argument("--only-newcomer", action="store_true",
+                        help="only the fresh-clone preview figures (section 6)")
     args = parser.parse_args(argv)
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
+          + " ".join(f"{load:.1f}" for load in os.getloadavg()))
+    if args.only_newcomer:
+        newcomer(args.runs)
+        return 0
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         work = Path(tmp)
         times = [timed_build(REPO_ROOT, work / f"site{i}") for i in range(args.runs)]
@@ -191,5 +201,28 @@ def main(argv: list[str] | None = None) -> int:
                                      *selection], cwd=REPO_ROOT, env=ENV, capture_output=True, text=True)
             last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
             print(f"tests [{name}]: {time.perf_counter() - start:.1f} s — {last}")
+    if not args.skip_newcomer:
+        newcomer(args.runs)
     return 0
+
+
+def newcomer(runs: int) -> None:
+    from kbtools.preview import fresh_clone_preview
+
+    first, reload = [], []
+    for _ in range(runs):
+        a, b = fresh_clone_preview()
+        first.append(a)
+        reload.append(b)
+    print(f"newcomer, {runs} run(s): fresh clone -> first preview page (scripts/serve, site set "
+          f"only, pip's cache warm): {_spread(first)}; save -> page shows the edit: "
+          f"{_spread(reload)}; load average now "
+          + " ".join(f"{load:.1f}" for load in os.getloadavg()))
+
+
+def _spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.1f} s"
+    return (f"min {min(values):.1f} s, median {statistics.median(values):.1f} s, "
+            f"max {max(values):.1f} s")
 

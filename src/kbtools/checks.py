@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from .frontmatter import check_front_matter
 from .htmlpolicy import HINT as HTML_HINT, raw_html_problems
-from .pages import Page, pair_pages, parse_page
-from .paths import DEFAULT_LANGUAGE, DOCS_DIR, LANGUAGES
+from .pages import Page, parse_page
+from .paths import DEFAULT_LANGUAGE, DOCS_DIR
 from .problems import Problem, display_path
 from .terms import check_terms
 
@@ -57,7 +57,8 @@ def check_structure(page: Page) -> list[Problem]:
             problems.append(_problem(page, block.line, "KB132", "console block with docker "
                                      "commands is not marked", "put <!-- example --> above it, or "
                                      "<!-- example: skip=\"why it cannot run\" -->"))
-        if block.is_example and "skip" in block.marker.options and not block.marker.options["skip"].strip("true"):
+        options = block.marker.options if block.is_example else {}
+        if "skip" in options and not options["skip"].strip("true"):
             problems.append(_problem(page, block.marker.line, "KB130", "skip needs a reason",
                                      "write <!-- example: skip=\"why it cannot run here\" -->"))
     for number, line in enumerate(page.lines[page.body_start - 1:], start=page.body_start):
@@ -147,64 +148,6 @@ def check_copywriting(page: Page) -> list[Problem]:
 
 def _flags_of(table) -> list[str]:
     return [row.cells[0] if row.cells else "" for row in table.rows]
-
-
-def check_parity(pages: list[Page]) -> list[Problem]:
-    """zh and en versions: both exist, same heading ids, tables, code blocks and markers."""
-    problems: list[Problem] = []
-    for key, versions in sorted(pair_pages(pages).items()):
-        for lang in LANGUAGES:
-            if lang not in versions:
-                other = next(iter(versions.values()))
-                suffix = ".md" if lang == DEFAULT_LANGUAGE else f".{lang}.md"
-                problems.append(_problem(other, 0, "KB200", f"no {lang} version of this page",
-                                         f"create docs/{key}{suffix} with the same headings, "
-                                         "tables and code blocks"))
-        if not all(lang in versions for lang in LANGUAGES):
-            continue
-        zh, en = versions["zh"], versions["en"]
-        zh_ids = [h.id for h in zh.headings if h.level > 1]
-        en_ids = [h.id for h in en.headings if h.level > 1]
-        if "per-language" in (zh.front_matter.get("heading_order"), en.front_matter.get("heading_order")):
-            # lists sorted per language (the glossary: pinyin vs alphabetical): same ids, any order
-            zh_ids, en_ids = sorted(zh_ids, key=str), sorted(en_ids, key=str)
-        if zh_ids != en_ids:
-            for index in range(max(len(zh_ids), len(en_ids))):
-                a = zh_ids[index] if index < len(zh_ids) else None
-                b = en_ids[index] if index < len(en_ids) else None
-                if a != b:
-                    line = en.headings[index].line if index < len(en.headings) else 0
-                    problems.append(_problem(en, line, "KB201", f"heading #{index + 1} has id "
-                                             f"'{b}' here but '{a}' in {zh.display}",
-                                             "use the same ids in the same order in both languages"))
-                    break
-        if len(zh.tables) != len(en.tables):
-            problems.append(_problem(en, 0, "KB202", f"{len(en.tables)} tables here, "
-                                     f"{len(zh.tables)} in {zh.display}", "translate every table"))
-        for zt, et in zip(zh.tables, en.tables):
-            if len(zt.rows) != len(et.rows) or zt.program != et.program:
-                problems.append(_problem(en, et.line, "KB202", f"table has {len(et.rows)} rows "
-                                         f"({et.program or 'no marker'}), line {zt.line} of "
-                                         f"{zh.display} has {len(zt.rows)} ({zt.program or 'no marker'})",
-                                         "keep the same rows and marker in both languages"))
-        zh_blocks = [(b.lang, b.lines) for b in zh.code_blocks]
-        en_blocks = [(b.lang, b.lines) for b in en.code_blocks]
-        if len(zh_blocks) != len(en_blocks):
-            problems.append(_problem(en, 0, "KB203", f"{len(en_blocks)} code blocks here, "
-                                     f"{len(zh_blocks)} in {zh.display}",
-                                     "code blocks are the same in both languages"))
-        else:
-            for zb, eb in zip(zh.code_blocks, en.code_blocks):
-                if (zb.lang, zb.lines) != (eb.lang, eb.lines):
-                    problems.append(_problem(en, eb.line, "KB203", "this code block differs from "
-                                             f"the one at {zh.display}:{zb.line}",
-                                             "copy the block unchanged; translate only prose"))
-                elif (zb.marker and zb.marker.options) != (eb.marker and eb.marker.options) or \
-                        zb.is_example != eb.is_example:
-                    problems.append(_problem(en, eb.line, "KB204", "the example marker differs "
-                                             f"from {zh.display}:{zb.line}",
-                                             "use the same <!-- example ... --> line"))
-    return problems
 
 
 def check_page(page: Page, docs_dir: Path = DOCS_DIR) -> list[Problem]:

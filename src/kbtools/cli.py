@@ -11,12 +11,16 @@ import sys
 
 #: subcommand -> (module with main(argv), one-line summary shown by ``kb --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("kbtools.preview",
+              "preview the site while you edit (fast mode; --full: exactly the published site)"),
     "lint": ("kbtools.lint",
              "lint every page (or one folder): file:line: rule: message (hint)"),
     "gen": ("kbtools.gen",
             "regenerate the generated pages and tables (--check: exit 1 when one is stale)"),
     "examples": ("kbtools.examples.command",
                  "run the pages' runnable examples on the engine (--update: record their output)"),
+    "parity": ("kbtools.parity",
+               "check zh/en parity (--fix: copy changed code blocks and example output into en)"),
     "images": ("kbtools.examples.images",
                "build the local images the examples use (no registry needed)"),
     "snapshot": ("kbtools.snapshot",

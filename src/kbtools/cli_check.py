@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .dockercli import (HELP_FLAG, Command, Flag, Invocation, Issue, Snapshot,
                         looks_like_misspelt_docker, parse_line, unknown_flag_issue)
-from .pages import INLINE_CODE_RE, CodeBlock, Page, Table, console_steps, pair_pages
+from .pages import INLINE_CODE_RE, Page, Table, console_steps
 from .paths import CLI_SNAPSHOT
 from .problems import Problem, display_path
 
@@ -394,64 +394,6 @@ def demonstrated(issue: Issue, output: str) -> bool:
     return False
 
 
-def _table_flag_lists(page: Page) -> list[tuple[Table, list[str]]]:
-    lists = []
-    for table in page.tables:
-        if table.program is None and not is_flag_table(table):
-            continue
-        names = []
-        for row in table.rows:
-            if row.cells:
-                names.append(" ".join(parse_option_cell(row.cells[0]).names) or row.cells[0])
-        lists.append((table, names))
-    return lists
-
-
-def check_parity(pages: list[Page]) -> list[Problem]:
-    """zh and en flag tables: same programs, same options, same order."""
-    problems: list[Problem] = []
-    for key, versions in sorted(pair_pages(pages).items()):
-        zh, en = versions.get("zh"), versions.get("en")
-        if zh is None or en is None:
-            continue
-        zh_tables, en_tables = _table_flag_lists(zh), _table_flag_lists(en)
-        for index in range(max(len(zh_tables), len(en_tables))):
-            if index >= len(en_tables):
-                table, _ = zh_tables[index]
-                problems.append(Problem(en.display, 0, "KB320", f"the flag table at "
-                                        f"{zh.display}:{table.line} has no English version",
-                                        "translate the table"))
-                continue
-            if index >= len(zh_tables):
-                table, _ = en_tables[index]
-                problems.append(Problem(en.display, table.line, "KB320", "this flag table has "
-                                        f"no Chinese version in {zh.display}",
-                                        "translate the table"))
-                continue
-            (zt, znames), (et, enames) = zh_tables[index], en_tables[index]
-            if (zt.program or "") != (et.program or ""):
-                problems.append(Problem(en.display, et.line, "KB320", f"this table has marker "
-                                        f"`{et.program or 'none'}`, the zh table at "
-                                        f"{zh.display}:{zt.line} has `{zt.program or 'none'}`",
-                                        "use the same flags marker in both languages"))
-                continue
-            if znames == enames:
-                continue
-            for row_index in range(max(len(znames), len(enames))):
-                zname = znames[row_index] if row_index < len(znames) else None
-                ename = enames[row_index] if row_index < len(enames) else None
-                if zname != ename:
-                    line = et.rows[row_index].line if row_index < len(et.rows) else et.line
-                    zline = zt.rows[row_index].line if row_index < len(zt.rows) else zt.line
-                    problems.append(Problem(
-                        en.display, line, "KB320",
-                        f"row {row_index + 1} lists `{ename or 'nothing'}`, the zh table "
-                        f"({zh.display}:{zline}) lists `{zname or 'nothing'}`",
-                        "list the same options in the same order in both languages"))
-                    break
-    return problems
-
-
 def check_pages(pages: list[Page], snapshot: Snapshot | None = None,
                 snapshot_path: Path = CLI_SNAPSHOT) -> list[Problem]:
     """Every problem of the pages' docker command lines and flag tables (rules KB3xx)."""
@@ -471,5 +413,4 @@ def check_pages(pages: list[Page], snapshot: Snapshot | None = None,
             problems.append(Problem(page.display, 0, "KB300", f"the CLI check failed on this "
                                     f"page ({type(error).__name__}: {error})",
                                     "report this with the page attached"))
-    problems.extend(check_parity(pages))
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.rule, p.message))

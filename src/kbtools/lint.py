@@ -14,10 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from kbtools.checks import check_page, check_parity
+from kbtools.checks import check_page
 from kbtools.cli_check import check_pages as check_cli
 from kbtools.example_policy import check_page as check_example_policy
 from kbtools.pages import load_pages
+from kbtools.parity import check_pairs
 from kbtools.paths import DATA_DIR, DOCS_DIR
 from kbtools.problems import Problem
 from kbtools.rules import RULES, selected
@@ -32,7 +33,7 @@ def lint(docs_dir: Path, with_history: bool = True, data_dir: Path = DATA_DIR) -
     for page in pages:
         problems.extend(check_page(page, docs_dir))
         problems.extend(check_example_policy(page, allow_file))
-    problems.extend(check_parity(pages))
+    problems.extend(check_pairs(pages))
     problems.extend(check_cli(pages))
     if with_history:
         from kbtools.translation import check_translation_status

@@ -25,7 +25,7 @@ SECTIONS = [("what", "是什么", "What it is"), ("why", "为什么重要", "Why
 def page_text(lang: str, title: str, tag: str) -> str:
     zh = lang == "zh"
     lines = ["---", f"title: {title}",
-             f"description: {'一句话说明本页讲什么，写出关键命令和选项。' if zh else 'One sentence on what this page teaches, naming its key commands and options.'}",
+             f"description: {'一句话说明本页讲什么，写出关键命令和选项。' if zh else 'One sentence on what this page teaches, naming its key commands and options.'}",  # noqa: E501
              "tags:", f"  - {tag}", "---", ""]
     for anchor, zh_heading, en_heading in SECTIONS:
         lines += [f"## {zh_heading if zh else en_heading} {{#{anchor}}}", ""]

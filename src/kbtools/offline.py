@@ -99,7 +99,8 @@ html[lang="en"] body, html[lang="en"] .md-typeset {
 .md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
 .md-typeset img { max-width: 100%; }
 .md-typeset a.kb-external::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
-.md-typeset .md-tags, .md-typeset .headerlink, .md-content__button, .md-source-file { display: none !important; }
+.md-typeset .md-tags, .md-typeset .headerlink, .md-content__button,
+.md-source-file { display: none !important; }
 """
 
 

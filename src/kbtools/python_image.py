@@ -4,7 +4,8 @@ registry is reachable (the hosting test does this).
 
 The image is FROM scratch: the static busybox (for /bin/sh), /usr/bin/python3.11, its standard
 library, pip from Debian, every shared library the interpreter and its extension modules load
-(found with ldd), and the site set (requirements/site.txt) installed into /usr/local/lib/python3.11/dist-packages.
+(found with ldd), and the site set (requirements/site.txt) installed into
+/usr/local/lib/python3.11/dist-packages.
 
     kb python-image TAG [--label KEY=VALUE]
 """

@@ -115,7 +115,8 @@ def svg_problems(path: Path) -> list[Problem]:
     try:
         parser.Parse(data.encode("utf-8"), True)
     except xml.parsers.expat.ExpatError as error:
-        found.append((error.lineno, f"not well-formed XML ({xml.parsers.expat.errors.messages.get(error.code, error.code)})"))
+        reason = xml.parsers.expat.errors.messages.get(error.code, error.code)
+        found.append((error.lineno, f"not well-formed XML ({reason})"))
     return [Problem(shown, line, "KB804", message, "diagrams are drawings only: shapes, text, "
                     "markers, styles; link to pages from the Markdown, not from the SVG")
             for line, message in sorted(set(found))]

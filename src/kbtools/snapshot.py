@@ -161,8 +161,8 @@ def split_sections(text: str) -> tuple[list[str], str, dict[str, list[str]]]:
             current = description_lines
         if current is not None:
             current.append(line)
-    description = " ".join(" ".join(l.split()) for l in description_lines if l.strip()
-                           and not l.startswith("Run '"))
+    description = " ".join(" ".join(text.split()) for text in description_lines if text.strip()
+                           and not text.startswith("Run '"))
     return usage, description, sections
 
 

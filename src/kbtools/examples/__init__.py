@@ -31,8 +31,9 @@ After each page (also after a failure) :meth:`ExampleRunner.cleanup` removes exa
 labelled and recorded objects, nothing else.
 
 Modules: common (labels, limits), output (normalising and comparing), terminal (tty
-examples), plan (reading and changing docker calls), wrapper (the docker wrapper), parity (zh/en
-equality), results, engine (questions to the engine), runner (ExampleRunner), update (--update).
+examples), plan (reading and changing docker calls), wrapper (the docker wrapper), results,
+engine (questions to the engine), runner (ExampleRunner), update (--update). zh/en equality of
+the examples is kbtools.parity's (KB203, KB204).
 
 The run label is visible to a page that prints all labels (``docker inspect`` of the whole
 object): show selected fields with ``--format`` instead.
@@ -52,7 +53,6 @@ _EXPORTS = {
     "plan": ["cli_snapshot_error", "DockerPlan", "plan_docker_call", "IMAGE_REF_RE",
              "canonical_image", "images_run", "images_made", "dockerfile_bases"],
     "wrapper": ["read_state", "shim_main"],
-    "parity": ["compare_examples"],
     "results": ["StepResult", "ExampleOutcome", "PageRun", "RunReport"],
     "engine": ["engine_answers", "image_present", "engine_versions"],
     "runner": ["example_pages", "ExampleRunner"],

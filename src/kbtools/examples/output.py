@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from kbtools import output_rules
 from kbtools.examples.common import ELLIPSIS
 
 
@@ -30,6 +31,7 @@ _NORMALISERS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(172\.<n>\.\d{1,3})\.(?!(?:0|1|255)\b)\d{1,3}\b"), r"\1.<n>"),
     (re.compile(r"^\d+: (\S+?)@if\d+:"), r"<n>: \1@if<n>:"),
 ]
+_NORMALISERS += output_rules.RULES       # BuildKit: step numbers, durations, cache hits
 
 
 #: BuildKit's plain progress output: ``#7 DONE 0.1s``, ``#8 0.303 output of RUN``, ``#10 naming
@@ -58,7 +60,7 @@ def normalise_line(line: str) -> str:
 
 
 def _trim(lines: list[str]) -> list[str]:
-    lines = [line.rstrip() for line in lines]
+    lines = [line.rstrip() for line in lines if not output_rules.is_transient(line)]
     while lines and not lines[-1]:
         lines.pop()
     return lines
@@ -121,15 +123,17 @@ def align(expected: list[str], actual: list[str]) -> list[tuple[str, int | None,
     while i < n or j < m:
         how = choice[i][j]
         if how in ("equal", "replace"):
-            ops.append((how, i, j)); i += 1; j += 1
+            ops.append((how, i, j))
+            i, j = i + 1, j + 1
         elif how == "skip":
-            ops.append(("skip", i, j)); j += 1
-        elif how == "ellipsis":
-            ops.append(("ellipsis", i, None)); i += 1
-        elif how == "delete":
-            ops.append(("delete", i, None)); i += 1
+            ops.append(("skip", i, j))
+            j += 1
+        elif how in ("ellipsis", "delete"):
+            ops.append((how, i, None))
+            i += 1
         else:
-            ops.append(("insert", None, j)); j += 1
+            ops.append(("insert", None, j))
+            j += 1
     return ops
 
 

@@ -39,7 +39,7 @@ from kbtools.example_policy import load_allowances
 from kbtools.examples import sandbox
 from kbtools.examples.engine import image_present
 from kbtools.examples.output import output_diff
-from kbtools.examples.parity import compare_examples
+from kbtools.parity import block_problems
 from kbtools.examples.plan import canonical_image, images_made, images_run
 from kbtools.examples.results import ExampleOutcome, PageRun, RunReport, StepResult
 from kbtools.examples.terminal import parse_keys, render_terminal
@@ -122,7 +122,7 @@ class ExampleRunner:
         run = PageRun(key, page, other)
         if other is not None:
             zh, en = (page, other) if page.lang == "zh" else (other, page)
-            run.problems.extend(compare_examples(zh, en))
+            run.problems.extend(block_problems(zh, en, examples_only=True))
         refused = check_example_policy(page)      # the lint's policy: nothing runs if broken
         if refused:
             run.problems.extend(refused)

@@ -42,7 +42,7 @@ def update_pages(run: PageRun) -> list[Path]:
             steps_here = console_steps(block)
             if len(ranges) != len(outcome.steps) or any(
                     c.text != s.command.text for (c, _), s in zip(steps_here, outcome.steps)):
-                continue   # this language's block has other commands: reported by compare_examples
+                continue   # this language's block has other commands: reported by kbtools.parity (KB203)
             indent = re.match(r"^\s*", page.lines[block.line - 1]).group(0)
             for (first, count), step, (_, shown) in zip(ranges, outcome.steps, steps_here):
                 if step.timed_out or outputs_match(shown, step.actual):

@@ -34,7 +34,7 @@ MAX_LINKS = 3
 TEXT = {
     "zh": {
         "title": "选项索引",
-        "description": "本站涉及的 Docker 命令的全部选项：类型、默认值、中文说明和讲解它的章节，每个选项都有固定链接。",
+        "description": "本站涉及的 Docker 命令的全部选项：类型、默认值、中文说明和讲解它的章节，每个选项都有固定链接。",  # noqa: E501
         "tag": "参考",
         "intro": [
             "本页列出本站涉及的 Docker 命令的**全部**选项。选项、类型和默认值取自 Docker CLI "
@@ -58,7 +58,7 @@ TEXT = {
     },
     "en": {
         "title": "Flag index",
-        "description": "Every option of the Docker commands this site covers: type, default, a description and the section that explains it, each with a permanent link.",
+        "description": "Every option of the Docker commands this site covers: type, default, a description and the section that explains it, each with a permanent link.",  # noqa: E501
         "tag": "Reference",
         "intro": [
             "This page lists **every** option of the Docker commands the site covers. Options, "

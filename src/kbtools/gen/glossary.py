@@ -27,7 +27,7 @@ TEXT = {
         "title": "术语表",
         "description": "Docker 常用术语的中英对照：每个术语一句话的定义，以及详细讲解它的页面。",
         "tag": "参考",
-        "generated": f"本文件由 {COMMAND} 根据 data/glossary.yml 生成，请勿手工修改：改 data/glossary.yml，再运行该命令。",
+        "generated": f"本文件由 {COMMAND} 根据 data/glossary.yml 生成，请勿手工修改：改 data/glossary.yml，再运行该命令。",  # noqa: E501
         "intro": "Docker 常用术语的中英对照，按拼音排序。正文里第一次出现的术语带有虚线下划线，"
                  "把鼠标停在上面就能看到这里的定义。",
         "other": "英文",

@@ -2,10 +2,19 @@
 together with the plugin's typed options."""
 from __future__ import annotations
 
+import logging
+
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from kbtools.plugin import events, search
 from kbtools.plugin.config import KbPluginConfig
+
+
+def quiet_jieba() -> None:
+    """jieba (Chinese word segmentation for the search index) prints four unprefixed lines on
+    stderr at every build, through its own logger; keep them for ``mkdocs -v`` only."""
+    if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):
@@ -14,6 +23,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.search_index = search.IndexAfterBuild()
 
     def on_config(self, config):
+        quiet_jieba()
         if self.config.search_index:
             search.add_search_box(config)
         return events.on_config(config, self.config)
