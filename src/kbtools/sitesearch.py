@@ -171,7 +171,8 @@ def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]
         if term.anchor:
             html_file = site_dir / ("en/" if lang == "en" else "") / page / "index.html"
             text = html_file.read_text(encoding="utf-8") if html_file.is_file() else ""
-            match = re.search(rf'<h[1-6][^>]*\bid="{re.escape(term.anchor)}"[^>]*>(.*?)(?:<a class="headerlink"|</h[1-6]>)', text, re.S)
+            match = re.search(rf'<h[1-6][^>]*\bid="{re.escape(term.anchor)}"[^>]*>'
+                              r'(.*?)(?:<a class="headerlink"|</h[1-6]>)', text, re.S)
             heading = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
         target = page + (f"#{term.anchor}" if term.anchor else "")
         for form_lang in ("zh", "en"):
