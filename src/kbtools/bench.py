@@ -13,10 +13,14 @@
    engine) and the fast checks a contributor runs before every commit;
 6. newcomer: a fresh clone (committed HEAD, no .venv) through the README's serve command to the
    first preview page, and one saved edit to the page showing it (kb serve's preview), --runs
-   times each, with the machine's load average (a shared machine's figures vary with it).
+   times each, with the machine's load average (a shared machine's figures vary with it);
+7. Lighthouse 12 (kbtools/lighthouse.py, npm lock in package.json): accessibility, best
+   practices, SEO and performance of the home, containers/run, en resources/memory and
+   reference/flags pages, mobile and desktop, median of --runs runs with the spread.
 
     kb bench              # everything
     kb bench --skip-tests --scales 10 --search-scales 1 10
+    kb bench --lighthouse  # only the Lighthouse figures
 """
 from __future__ import annotations
 
@@ -30,15 +34,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from kbtools import lighthouse
 from kbtools.pages import load_pages
 from kbtools.paths import REPO_ROOT
 from kbtools.weight import gzip_size, page_weight
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 TEST_GROUPS = {
-    "build": ["tests/test_build.py"],
-    "links": ["tests/test_links.py"],
-    "lint + CLI check": ["tests/test_lint.py", "tests/test_cli_check.py"],
+    "build": ["tests/site/test_build.py"],
+    "links": ["tests/site/test_links.py"],
+    "lint + CLI check": ["tests/unit/test_lint.py", "tests/unit/test_cli_check.py"],
     "browser": ["-m", "browser"],
     "engine": ["-m", "engine"],
     "fast checks (before every commit)": ["-m", "not browser and not engine"],
@@ -61,7 +66,7 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
     """A copy of the project with (factor - 1) extra copies of every content page pair."""
     project = workdir / f"x{factor}"
     shutil.copytree(REPO_ROOT, project, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache"))
+        ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache", "node_modules"))
     pages = [p for p in load_pages(project / "docs") if "/" in p.key and not p.key.startswith("reference")]
     nav_lines = []
     for copy in range(1, factor):
@@ -149,6 +154,16 @@ def search_scaling(factors: list[int], work: Path, compare_lunr: bool) -> None:
                   f"{marginal:.1f} ms per added page ({elapsed:.1f} s for {pages} pages)")
 
 
+def lighthouse_figures(runs: int) -> int:
+    """Build once, then only the Lighthouse audits (kbtools/lighthouse.py)."""
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        site = Path(tmp) / "site"
+        timed_build(REPO_ROOT, site)
+        for line in lighthouse.run(site, runs=runs):
+            print(line, flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kb bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -158,10 +173,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="page-count factors for the search figures (none: skip them)")
     parser.add_argument("--no-lunr", action="store_true",
                         help="skip the builds with Material's lunr search (the 'before' figures)")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="only the Lighthouse audits (4 pages, mobile + desktop, median of 3)")
+    parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-newcomer", action="store_true")
     parser.add_argument("--only-newcomer", action="store_true",
                         help="only the fresh-clone preview figures (section 6)")
     args = parser.parse_args(argv)
+    if args.lighthouse:
+        return lighthouse_figures(args.runs)
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
           + " ".join(f"{load:.1f}" for load in os.getloadavg()))
@@ -176,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
               f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
 
         site = work / "site0"
+        if not args.skip_lighthouse:
+            for line in lighthouse.run(site, runs=args.runs):
+                print(line)
         weights = sorted((page_weight(site, h)[0], h) for h in site.rglob("index.html"))
         heaviest = weights[-1]
         print(f"page weight (gzip, first visit, search index excluded): heaviest "

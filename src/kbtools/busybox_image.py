@@ -9,7 +9,7 @@ link per applet (as the official ``busybox --install /bin`` makes them), and the
 
 ``layout_of_tar(fileobj)`` reads any root filesystem tar back into layout entries, so the same
 comparison (``compare_layout``) checks the tar written here and the layer of the image in the
-engine (tests/test_busybox_image.py).
+engine (tests/engine/test_busybox_image.py).
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from the site itself and, inline, only when their SHA-256 is in the committed al
 computed from the page being served, so a script injected into a page does not run.
 
 When Material (or the build's whitespace stripping) changes an inline script, the browser test
-and tests/test_csp.py fail; ``python -m kbtools.csp site/`` prints the hashes the built site
+and tests/browser/test_csp.py fail; ``python -m kbtools.csp site/`` prints the hashes the built site
 needs, for a maintainer to review and commit.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ HASH_RE = re.compile(r"^sha256-[A-Za-z0-9+/]{43}=$")
 INLINE_SCRIPT_RE = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 NOT_EXECUTED_TYPES = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.I)
 
-#: Headers the Docker image's server sends besides the policy (tests/test_hosting.py).
+#: Headers the Docker image's server sends besides the policy (tests/engine/test_hosting.py).
 EXTRA_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",

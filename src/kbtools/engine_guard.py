@@ -204,6 +204,10 @@ class EngineGuard:
         match = VERSION_RE.match(path)
         path = match.group(1) if match else path
         query = parse_qs(parts.query)
+        inspected = re.match(r"^/containers/([^/]+)/json$", path)
+        if method == "GET" and inspected and inspected.group(1) != "json":
+            self._own_container(inspected.group(1))      # another's environment may hold secrets
+            return None
         if method in ("GET", "HEAD") and not CONTAINER_ACTION_RE.match(path):
             return None                                  # reading the engine's state
         needs_body = path in ("/containers/create", "/auth", "/networks/create",
@@ -328,6 +332,13 @@ class EngineGuard:
                               binding.get("HostIp") not in ("127.0.0.1", "::1"),
                               "a port published on every interface")
         refuse_unless("publish-all-interfaces", bool(host.get("PublishAllPorts")), "-P")
+        # another container's volumes or namespaces: only a container of this run
+        joined = [v.split(":")[0] for v in host.get("VolumesFrom") or []]
+        joined += [str(host.get(key))[len("container:"):] for key in
+                   ("NetworkMode", *HOST_NAMESPACE_KEYS)
+                   if str(host.get(key) or "").startswith("container:")]
+        for other in joined:
+            self._own_container(other)
         # bounds
         if not host.get("PidsLimit") or host["PidsLimit"] < 0:
             host["PidsLimit"] = DEFAULT_PIDS

@@ -331,6 +331,14 @@ def _name_forms(kind: str, name: str) -> set[str]:
 def targets(call: "Invocation") -> list[tuple[str, str]]:
     """(kind, name) of the existing objects a call acts on."""
     kind = call.command.path if call.command else ""
+    if kind in ("container run", "container create"):
+        # joining another container's volumes or namespaces acts on that container
+        joined = [value.split(":")[0] for flag, value in call.options()
+                  if flag == "--volumes-from" and value]
+        joined += [value.split(":", 1)[1] for flag, value in call.options()
+                   if flag in ("--network", "--net", *HOST_NAMESPACE_FLAGS) and value
+                   and value.startswith("container:")]
+        return [("container", name) for name in joined]
     object_kind = TARGETED.get(kind)
     if not object_kind:
         return []

@@ -15,6 +15,7 @@ an outline made from the headings.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import base64
 import datetime
 import html
@@ -33,6 +34,7 @@ from bs4 import BeautifulSoup
 
 from kbtools.datafiles import DataFileError, VerifiedEngine, load_engine
 from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE
+from kbtools.printing import drop_screen_only, wrap_code
 from kbtools.problems import Problem, display_path
 
 
@@ -92,10 +94,14 @@ html[lang="en"] body, html[lang="en"] .md-typeset {
 .md-typeset .kb-toc a { color: inherit; text-decoration: none; }
 .kb-page { break-before: page; }
 .md-typeset .kb-page__section { color: #666; font-size: .7rem; margin: 0; }
-.md-typeset pre, .md-typeset table, .md-typeset .admonition, .md-typeset img { break-inside: avoid; }
+/* Only small things are kept in one piece: a table or code block that does not fit the rest of
+   a page continues on the next one instead of leaving the page nearly empty (rows stay whole). */
+.md-typeset .admonition, .md-typeset img, .md-typeset tr { break-inside: avoid; }
+.md-typeset p, .md-typeset li, .md-typeset pre { orphans: 3; widows: 3; }
 .md-typeset h1, .md-typeset h2, .md-typeset h3, .md-typeset h4 { break-after: avoid; }
 .md-typeset td:first-child code { white-space: nowrap; }
-.md-typeset pre > code { white-space: pre-wrap; word-break: break-all; }
+/* code lines are broken by the script, with a mark (kbtools/printing.py); never by the browser */
+.md-typeset pre > code { white-space: pre; overflow: hidden; }
 .md-typeset .tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }
 .md-typeset img { max-width: 100%; }
 .md-typeset a.kb-external::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
@@ -237,6 +243,8 @@ class Book:
                                        ".md-source-file, script, .kb-note--verified, "
                                        ".kb-note--in-sync"):
             unwanted.decompose()
+        drop_screen_only(article)          # tooltips, "top right" sentences (kbtools/printing)
+        wrap_code(article)                 # long code lines broken with a visible mark
         h1 = article.find("h1")
         title = h1.get_text(" ", strip=True) if h1 else page.src
         prefix = page.key + "--"
@@ -392,12 +400,17 @@ def build_site(site_dir: Path) -> None:
         raise SystemExit("mkdocs build failed; fix the build first (output above)")
 
 
-def print_pdfs(html_files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
-    """Print each HTML file to PDF with headless Chromium; returns {lang: pdf path}."""
+def print_pdfs(html_files: dict[str, Path], out_dir: Path, browser=None) -> dict[str, Path]:
+    """Print each HTML file to PDF with headless Chromium; returns {lang: pdf path}. ``browser``:
+    a running Playwright Browser to use (the tests share one: Playwright's sync API cannot run
+    twice in one thread); by default one is started here."""
     from kbtools.browser import chromium, serve_site
 
     pdfs = {}
-    with serve_site(out_dir) as base_url, chromium() as browser:
+    with contextlib.ExitStack() as stack:
+        base_url = stack.enter_context(serve_site(out_dir))
+        if browser is None:
+            browser = stack.enter_context(chromium())
         for lang, html_file in html_files.items():
             pdf = html_file.with_suffix(".pdf")
             page = browser.new_page()
@@ -419,7 +432,7 @@ def print_pdfs(html_files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
 
 def make_offline(site_dir: Path | None = None, out_dir: Path = OUT_DIR,
                  langs: tuple[str, ...] = ("zh", "en"), pdf: bool = True,
-                 today: str | None = None) -> dict[str, dict[str, Path]]:
+                 today: str | None = None, browser=None) -> dict[str, dict[str, Path]]:
     """Write the HTML (and PDF) of each language; returns {"html": {...}, "pdf": {...}}."""
     config = read_config()
     today = today or datetime.date.today().isoformat()
@@ -439,7 +452,7 @@ def make_offline(site_dir: Path | None = None, out_dir: Path = OUT_DIR,
             for found in book.problems:
                 print(found, file=sys.stderr)
             html_files[lang] = target
-    pdfs = print_pdfs(html_files, out_dir) if pdf else {}
+    pdfs = print_pdfs(html_files, out_dir, browser) if pdf else {}
     return {"html": html_files, "pdf": pdfs}
 
 

@@ -34,25 +34,10 @@ _NORMALISERS: list[tuple[re.Pattern, str]] = [
 _NORMALISERS += output_rules.RULES       # BuildKit: step numbers, durations, cache hits
 
 
-#: BuildKit's plain progress output: ``#7 DONE 0.1s``, ``#8 0.303 output of RUN``, ``#10 naming
-#: to NAME 0.0s done`` (the time before ``done`` is printed only sometimes). Step numbers depend on
-#: what else the builder is doing; timestamps and durations change on every run.
-_BUILDKIT_STEP = re.compile(r"^#\d+ (?:\d+\.\d+ )?")
-_BUILDKIT_DONE = re.compile(r" \d+\.\d+s done$")
-_BUILDKIT_DURATION = re.compile(r"\b\d+\.\d+s\b")
-
-
-def _normalise_buildkit(text: str) -> str:
-    if not _BUILDKIT_STEP.match(text):
-        return text
-    text = _BUILDKIT_DONE.sub(" done", _BUILDKIT_STEP.sub("#<n> ", text, count=1))
-    return _BUILDKIT_DURATION.sub("<duration>", text)
-
-
 def normalise_line(line: str) -> str:
     """The line with everything that changes between runs replaced by a placeholder, trailing
     spaces removed and runs of spaces/tabs inside the line (table columns) made one space."""
-    text = _normalise_buildkit(line.rstrip())
+    text = line.rstrip()
     for pattern, replacement in _NORMALISERS:
         text = pattern.sub(replacement, text)
     indent = len(text) - len(text.lstrip())

@@ -7,7 +7,7 @@ each option links to the section of the site whose flag table documents it).
 
 Every option row has an anchor that is the same in both languages, ``#<section>-<option>``
 (``flags.md#run-memory-swap``). Re-run after a page adds or moves a flag table or the snapshot
-changes; tests/test_flag_index.py fails while the committed pages differ from a fresh run.
+changes; tests/site/test_flag_index.py fails while the committed pages differ from a fresh run.
 
 Usage:  kb gen flag-index [--check] [--out-dir DIR]
 """

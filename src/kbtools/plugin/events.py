@@ -7,9 +7,12 @@ plugin/config.py; paths in it are relative to mkdocs.yml).
   verified on Docker Engine X" note (from data/verified-engine.yml, the one place that holds the
   version) to pages with runnable examples; on English pages, the translation status (from git);
   sets the last-updated date (from git) that Material shows under the page.
-* on_page_content: the allow-list sanitiser; glossary tooltips (<abbr title>) on content pages.
-* on_post_page: drops the template's indentation outside <pre> (about 10 % of each page's
-  bytes, ~0.8 KB gzip: the page-weight budget of issue 7 is tight).
+* on_page_content: the allow-list sanitiser; glossary tooltips (<abbr title>) on content pages;
+  then the reader additions of kbtools/reader.py (copy text of console blocks, table labels,
+  focusable tooltips, diagram links, the home page's H1).
+* on_post_page: absolute hreflang alternates (+ x-default); drops the template's indentation
+  outside <pre> (about 10 % of each page's bytes, ~0.8 KB gzip: the page-weight budget of issue 7 is tight).
+* on_post_template: one 404 page per language (zh at the root, en at en/404.html).
 * on_post_build: serves the site's own scripts (``strip_comments``) without their comment lines
   (the comments stay in overrides/, where contributors read them; readers download the code only).
 """
@@ -31,6 +34,7 @@ from kbtools.csp import add_meta as add_csp_meta
 from kbtools.htmlpolicy import sanitize
 from kbtools.pages import parse_page
 from kbtools.plugin.config import KbPluginConfig
+from kbtools.reader import absolute_alternates, enhance, home_heading, is_table_page
 from kbtools.translation import last_commit_times, page_status
 
 NOTES = {
@@ -105,6 +109,8 @@ def on_page_markdown(markdown, page, config, files, options: KbPluginConfig):
         raise PluginError("\n".join(str(p) for p in errors))
 
     lang = parsed.lang
+    if page.file.src_uri in HOME_PAGES:
+        page.meta["kb_home"] = True      # tab title and H1 from the front-matter title
     notes = NOTES.get(lang, NOTES["en"])
     prefix = ""
     engine = verified_engine(project_root(config) / options.engine_file) \
@@ -135,10 +141,15 @@ def on_page_content(html_text, page, config, files, options: KbPluginConfig):
     # Every page's HTML goes through the allow-list sanitiser (the lint reports, with the
     # line, what it removes: rule KB160).
     html_text = sanitize(html_text)
-    if not options.tooltips or page.file.src_uri.startswith(tuple(options.tooltips_skip)):
-        return html_text
-    lang = config["theme"]["language"]
-    return add_tooltips(html_text, "zh" if lang.startswith("zh") else "en")
+    if options.tooltips and not page.file.src_uri.startswith(tuple(options.tooltips_skip)):
+        lang = config["theme"]["language"]
+        html_text = add_tooltips(html_text, "zh" if lang.startswith("zh") else "en")
+    if is_table_page(html_text):       # wide reference tables get the width of the left nav
+        page.meta["hide"] = sorted(set(page.meta.get("hide") or []) | {"navigation"})
+    if page.meta.get("kb_home"):
+        html_text = home_heading(html_text, page.meta["title"])
+    # copy text of console blocks, table labels, keyboard tooltips, diagram links (issue 13)
+    return enhance(html_text)
 
 
 PRE_BLOCK_RE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S)
@@ -146,6 +157,7 @@ PRE_BLOCK_RE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S)
 
 def on_post_page(output, page, config, options: KbPluginConfig):
     output = add_csp_meta(output)      # first thing in <head>: kbtools/csp.py
+    output = absolute_alternates(output, page.canonical_url)
     if not options.strip_indentation:
         return output
     parts = PRE_BLOCK_RE.split(output)
@@ -158,9 +170,29 @@ def on_post_page(output, page, config, options: KbPluginConfig):
 JS_COMMENT_LINES_RE = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n", re.M | re.S)
 
 
+HOME_PAGES = ("index.md", "index.en.md")
+_ZH_404: dict[str, str] = {}
+
+
 def on_post_template(output, template_name, config, options: KbPluginConfig):
-    """Static templates (404.html) get the same Content-Security-Policy as pages."""
-    return add_csp_meta(output) if template_name.endswith(".html") else output
+    """Static templates (404.html) get the same Content-Security-Policy as pages.
+
+    One 404 page per language: static-i18n builds zh first, then en, and each build renders
+    404.html into site/404.html. The zh page stays at the root (what GitHub Pages serves for
+    every missing address); the English one is written to en/404.html."""
+    if not template_name.endswith(".html"):
+        return output
+    output = add_csp_meta(output)
+    if template_name != "404.html":
+        return output
+    lang = config["theme"]["language"]
+    if lang.startswith("zh"):
+        _ZH_404["zh"] = output
+        return output
+    target = Path(config["site_dir"]) / lang / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return _ZH_404.get("zh", output)
 
 
 def on_post_build(config, options: KbPluginConfig):

@@ -12,7 +12,7 @@ from kbtools.problems import Problem
 from kbtools.rules import FAMILIES, RULES, selected
 
 PACKAGE = Path(kbtools.__file__).parent
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def used_codes() -> dict[str, set[str]]:

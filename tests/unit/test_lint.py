@@ -13,7 +13,7 @@ from kbtools.parity import check_pairs
 from kbtools.pages import load_pages
 from kbtools.lint import main as lint_main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 EXPECTED = yaml.safe_load((FIXTURES / "bad" / "expected.yml").read_text(encoding="utf-8"))
 

@@ -40,7 +40,7 @@ def test_committed_pages_show_their_last_updated_date(built_site):
     for page in load_pages():
         if page.display not in times:
             continue          # a page not committed yet has no date
-        fact = built_html(built_site, page).select_one(".md-source-file__fact")
+        fact = built_html(built_site, page).select_one(".md-source-file .kb-updated time")
         assert fact is not None and fact.get_text(strip=True)[:4].isdigit(), page.rel
 
 

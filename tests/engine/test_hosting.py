@@ -13,7 +13,7 @@ import pytest
 
 from conftest import require
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LABEL = f"org.docker-basics-kb.test=hosting-{uuid.uuid4().hex[:8]}"
 
 

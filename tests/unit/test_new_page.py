@@ -8,7 +8,7 @@ from kbtools.checks import check_page
 from kbtools.parity import check_pairs
 from kbtools.pages import load_pages
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_scaffold_creates_a_valid_pair(tmp_path):

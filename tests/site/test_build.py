@@ -1,6 +1,8 @@
 """The bilingual site builds with --strict, without warnings, into / (zh) and /en/ (en)."""
 import re
 
+import pytest
+
 from kbtools.linkcheck import parsed_html
 from kbtools.pages import load_pages
 from kbtools.paths import site_base_path
@@ -52,10 +54,15 @@ def test_no_third_party_urls_in_html_heads(built_site):
     assert not offenders, "\n".join(offenders[:20])
 
 
-def test_404_page_speaks_both_languages(built_site):
-    """static-i18n leaves the English 404 at the root: ours links to both home pages."""
-    soup = parsed_html(built_site / "404.html")
-    assert soup.select_one('p[lang="zh"]') is not None and soup.select_one('p[lang="en"]') is not None
-    hrefs = {a["href"] for a in soup.select("article a[href]")}
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_404_page_of_each_language(built_site, lang):
+    """static-i18n would leave the English 404 at the root: the hooks keep the Chinese one there
+    (GitHub Pages serves it for every missing address) and write the English one to en/."""
+    soup = parsed_html(built_site / ("en/404.html" if lang == "en" else "404.html"))
+    assert soup.html["lang"] == lang
+    assert not soup.select("link[rel=alternate][hreflang]")   # a 404 has no counterpart page
     root = site_base_path()
+    switcher = {a["hreflang"]: a["href"] for a in soup.select("a.md-select__link")}
+    assert switcher == {"zh": root, "en": root + "en/"}, switcher
+    hrefs = {a["href"] for a in soup.select("article a[href]")}
     assert hrefs == {root, root + "en/"}, hrefs

@@ -170,3 +170,39 @@ def test_guard_in_front_of_the_engine(tmp_path):
                      ["pull", "evil.example/x"]):
             result = docker(*args)
             assert result.returncode != 0 and "kb-guard: refused" in result.stderr, result
+
+
+@pytest.mark.parametrize("host", [{"VolumesFrom": ["someone-elses-db:ro"]},
+                                  {"NetworkMode": "container:someone-elses-db"},
+                                  {"PidMode": "container:someone-elses-db"}],
+                         ids=["volumes-from", "network", "pid"])
+def test_joining_a_foreign_container_is_refused(tmp_path, monkeypatch, host):
+    import kbtools.engine_guard as engine_guard
+
+    labels = {"someone-elses-db": {}, "page-own": {RUN_LABEL: "kb-test-run"}}
+    monkeypatch.setattr(engine_guard, "_http", lambda _sock, _method, path, body=None: (
+        200, json.dumps({"Config": {"Labels": labels[path.split("/")[2]]}}).encode()))
+    with pytest.raises(Refused, match="not created by this example run"):
+        create(guard(tmp_path), **host)
+    own = {key: [v.replace("someone-elses-db", "page-own") for v in value]
+           if isinstance(value, list) else value.replace("someone-elses-db", "page-own")
+           for key, value in host.items()}
+    create(guard(tmp_path), **own)
+
+
+def test_inspecting_a_foreign_container_is_refused(tmp_path, monkeypatch):
+    """Its environment and labels may hold another project's secrets; a name that is no
+    container passes on (docker inspect then tries images, networks, volumes)."""
+    import kbtools.engine_guard as engine_guard
+
+    def fake(_sock, _method, path, body=None):
+        name = path.split("/")[2]
+        if name == "bridge":
+            return 404, b'{"message": "No such container"}'
+        return 200, json.dumps({"Config": {"Labels": {}}}).encode()
+
+    monkeypatch.setattr(engine_guard, "_http", fake)
+    with pytest.raises(Refused):
+        guard(tmp_path).check("GET", "/v1.45/containers/someone-elses-db/json", None)
+    assert guard(tmp_path).check("GET", "/v1.45/containers/bridge/json", None) is None
+    assert guard(tmp_path).check("GET", "/v1.45/containers/json?all=1", None) is None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kbtools.safety import PUBLISHED_DIRS, symlink_problems
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_git_index_has_no_symlinks_in_published_folders():

@@ -26,11 +26,13 @@ def normalise(text: str) -> str:
 
 
 def nav_titles(lang: str) -> list[tuple[offline.NavPage, str]]:
-    """(nav page, its title: the nav's, else the source front matter's) in nav order."""
+    """(nav page, its title: the nav's, else the source front matter's) in nav order. The home
+    page's heading is its front-matter title (the nav calls it 首页 / Home)."""
     pages = []
     for page in offline.nav_pages(offline.read_config(), lang):
         source = DOCS_DIR / (page.src if lang == "zh" else page.src[:-3] + ".en.md")
-        pages.append((page, page.title or parse_page(source).title))
+        home = page.src == "index.md"
+        pages.append((page, (not home and page.title) or parse_page(source).title))
     return pages
 
 
@@ -94,7 +96,7 @@ def test_single_page_html_has_every_page_and_no_broken_anchor(built_site, tmp_pa
 # --- the PDFs (browser) ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pdfs(built_site, tmp_path_factory):
+def pdfs(built_site, tmp_path_factory, site_in_browser):
     require(find_chromium() is not None, "chromium", "apt-get install -y chromium")
     require(playwright_available(), "playwright", "pip install -r requirements/dev.txt")
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout \
@@ -102,7 +104,13 @@ def pdfs(built_site, tmp_path_factory):
     require(bool(fonts.strip()), "a Chinese font for Chromium",
             "apt-get install -y fonts-wqy-microhei")
     out = tmp_path_factory.mktemp("offline")
-    return offline.make_offline(built_site, out)["pdf"]
+    # the session's Chromium (Playwright's sync API cannot start a second one in this thread)
+    made = offline.make_offline(built_site, out, browser=site_in_browser[1])
+    _HTML.update(made["html"])
+    return made["pdf"]
+
+
+_HTML: dict[str, Path] = {}      # the offline HTML the PDFs were printed from, per language
 
 
 def _read(pdf: Path):
@@ -164,3 +172,54 @@ def test_pdf_has_internal_links_outline_and_embedded_fonts(pdfs, lang):
     assert len(reader.outline) >= len(nav_titles(lang)), "the PDF outline is missing"
     if lang == "zh":
         assert any(CJK_FONT_RE.search(name) for name in fonts), f"no CJK font in {fonts}"
+
+
+# -- issue 13: the printed book reads well ------------------------------------------------------
+
+SCREEN_ONLY = {"zh": "右上角", "en": "top right"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_has_no_screen_only_sentences_and_no_glossary_underlines(pdfs, lang):
+    texts = [page.extract_text() for page in _read(pdfs[lang]).pages]
+    assert not [i + 1 for i, text in enumerate(texts) if SCREEN_ONLY[lang] in text]
+    book = _HTML[lang].read_text(encoding="utf-8")
+    assert "<abbr" not in book and "kb-online-only" not in book
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_breaks_long_code_lines_with_a_mark_and_cuts_none(pdfs, site_in_browser, lang):
+    from kbtools.printing import WRAP_MARK
+
+    texts = [page.extract_text() for page in _read(pdfs[lang]).pages]
+    assert sum(WRAP_MARK in text for text in texts) >= 5
+    # The memory page's error message (105 characters) continues after the mark.
+    joined = normalise("".join(texts))
+    assert normalise("Minimum memoryswap limit should be larger than memory limit") in \
+        joined.replace(WRAP_MARK, "")
+    # In Chromium, printed as the PDF is: no code line is wider than its box.
+    _, browser = site_in_browser
+    page = browser.new_page(viewport={"width": 680, "height": 1000})
+    try:
+        page.goto(_HTML[lang].as_uri())
+        page.emulate_media(media="print")
+        wide = page.evaluate("""() => [...document.querySelectorAll('pre > code')]
+            .filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.slice(0, 60))""")
+        assert not wide, wide
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_has_no_nearly_empty_page_inside_a_chapter(pdfs, lang):
+    """Only a chapter's last page may be short (every chapter starts on a new page)."""
+    texts = [normalise(page.extract_text()) for page in _read(pdfs[lang]).pages]
+    heads = [normalise((nav_page.section or "") + title) for nav_page, title in nav_titles(lang)]
+    starts = {i for i, text in enumerate(texts) if any(text.startswith(h) for h in heads)}
+    median = sorted(len(text) for text in texts)[len(texts) // 2]
+    short = [i + 1 for i, text in enumerate(texts[2:-1], start=2)
+             if i + 1 not in starts and len(text) < median // 4]
+    assert not short, f"{lang}: nearly empty PDF pages inside a chapter: {short} (median {median} chars)"

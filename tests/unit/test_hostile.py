@@ -18,7 +18,7 @@ import yaml
 from kbtools.htmlpolicy import sanitize
 from kbtools.lint import main as lint_main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 CASES = yaml.safe_load((FIXTURES / "hostile" / "cases.yml").read_text(encoding="utf-8"))
 CONTROL = FIXTURES / "good" / "docs"

@@ -1,0 +1,68 @@
+/* Reader fixes that need the browser (issue 13). Loaded before Material's bundle, as an external
+ * file (the Content-Security-Policy allows no inline script of ours).
+ *
+ * 1. No sitemap requests. Material fetches "<alternate URL>/sitemap.xml" for every
+ *    <link rel=alternate> of the head, to map pages between versions. Our alternates are
+ *    per-page hreflang links (absolute, for search engines): the requests were 404s (console
+ *    errors) and, with absolute URLs, would go to the hosted site. The language selector already
+ *    links to the same page in the other language, so these requests are answered with an
+ *    error without touching the network, and Material leaves links alone as it does after a 404.
+ * 2. The language selector keeps the #section: heading ids are the same in both languages.
+ * 3. The 404 page speaks the language of the address: under en/ the English page is shown.
+ * 4. The search dialog has an accessible name (the name of the search box).
+ * 5. A table wider than the page scrolls in its own box: that box can take the keyboard focus
+ *    (arrow keys scroll it), as Material does for code blocks.
+ * 6. Table cells get data-label = their column heading: on a phone each row is a card and the
+ *    stylesheet shows the labels (written here, not by the build: ~5 KB less on the flag index).
+ * tests/browser/test_reader.py checks each of these in Chromium.
+ */
+(function () {
+  "use strict";
+
+  var open = XMLHttpRequest.prototype.open;
+  var send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.kbSkip = /\/sitemap\.xml$/.test(new URL(String(url), location.href).pathname);
+    return open.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    if (!this.kbSkip) return send.apply(this, arguments);
+    var request = this;
+    setTimeout(function () { request.dispatchEvent(new ProgressEvent("error")); }, 0);
+  };
+
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element && event.target.closest("a.md-select__link[hreflang]");
+    if (link && location.hash) link.href = link.href.split("#")[0] + location.hash;
+  }, true);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var notFound = document.querySelector("[data-kb-404]");
+    var root = notFound && notFound.getAttribute("data-kb-404");
+    if (root && document.documentElement.lang !== "en" && location.pathname.indexOf(root + "en/") === 0) {
+      location.replace(root + "en/404.html");
+      return;
+    }
+    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (heads[index]) cell.setAttribute("data-label", heads[index]);
+        });
+      });
+    });
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder);
+    }
+  });
+
+  window.addEventListener("load", function () {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) box.tabIndex = 0;
+    });
+  });
+})();

@@ -1,0 +1,156 @@
+"""What the build adds to each page's HTML for readers (issue 13), after the sanitiser.
+
+* Console blocks (``$ `` prompts): ``data-copy`` holds exactly the commands, one per line,
+  without prompts and output, continuation lines (``\\``) kept, comment-only lines dropped.
+  Material's copy button copies the value of the nearest ``[data-copy]`` instead of the text.
+* Output lines that read as prose (error messages: no column layout) get ``kb-wrap`` so they
+  wrap instead of running off the right edge; column output (``docker ps``) keeps scrolling.
+* Tables: the column with the most text gets ``kb-wide`` (it takes the room on a desktop); on a
+  phone the stylesheet shows each row as a card, its cells labelled by reader.js.
+* Glossary tooltips (``<abbr title>``) get ``tabindex="0"``: reachable by keyboard, and
+  Material shows the tooltip on focus as on hover.
+* Diagrams (``assets/diagrams/*.svg``) are wrapped in a link to the SVG itself, so a phone
+  reader can open one full size and zoom.
+
+Plain regular expressions over the HTML (no parser): it runs on every page of every build.
+"""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+CODE_BLOCK_RE = re.compile(r'<div class="(?P<cls>[^"]*\bhighlight\b[^"]*)"(?P<attrs>[^>]*)>'
+                           r'(?P<body><pre\b.*?</pre>)', re.S)
+PROMPT_RE = re.compile(r'^<span class="gp">(?P<prompt>[^<]*)</span>')
+TAG_RE = re.compile(r"<[^>]+>")
+LINE_ANCHOR_RE = re.compile(r'^(?:<span></span>)?(?:<code>)?(?:<a [^>]*></a>)?')
+OUTPUT_LINE_RE = re.compile(r'<span class="go">([^<]*)</span>')
+TABLE_RE = re.compile(r"<table>.*?</table>", re.S)
+ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
+HEAD_CELL_RE = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+DATA_CELL_RE = re.compile(r"<td\b")
+DATA_CELL_TEXT_RE = re.compile(r"<td\b[^>]*>(.*?)</td>", re.S)
+ABBR_RE = re.compile(r"<abbr title=")
+DIAGRAM_RE = re.compile(r'<img (?=[^>]*\bsrc="(?P<src>[^"]*assets/diagrams/[^"]+\.svg)")[^>]*>')
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(TAG_RE.sub("", fragment))
+
+
+def console_commands(pre_html: str) -> list[str] | None:
+    """The commands of a highlighted console block, or None when it has no ``$`` prompt."""
+    inner = pre_html.split("<code>", 1)[-1].rsplit("</code>", 1)[0]
+    commands: list[str] = []
+    continuing = False
+    found = False
+    for raw in inner.split("\n"):
+        line = LINE_ANCHOR_RE.sub("", raw, count=1)
+        if continuing:
+            text = _text(line)
+            commands[-1] += "\n" + text
+            continuing = text.endswith("\\")
+            continue
+        prompt = PROMPT_RE.match(line)
+        if not prompt or prompt.group("prompt").strip() != "$":
+            continue
+        found = True
+        text = _text(line[prompt.end():]).rstrip()
+        if not text or text.startswith("#"):
+            continue                      # a comment line is not a command
+        commands.append(text)
+        continuing = text.endswith("\\")
+    return commands if found else None
+
+
+def _is_prose(text: str) -> bool:
+    """Output that reads as a sentence (an error message), not as columns."""
+    return len(text) > 40 and "  " not in text.strip() and "\t" not in text
+
+
+def _code_block(match: re.Match) -> str:
+    body = match.group("body")
+    commands = console_commands(body)
+    if commands is None:
+        return match.group(0)
+    body = OUTPUT_LINE_RE.sub(
+        lambda m: f'<span class="go kb-wrap">{m.group(1)}</span>'
+        if _is_prose(html.unescape(m.group(1))) else m.group(0), body)
+    copy = html.escape("\n".join(commands), quote=True).replace("\n", "&#10;")
+    return (f'<div class="{match.group("cls")} kb-console"{match.group("attrs")} '
+            f'data-copy="{copy}">{body}')
+
+
+def _table(match: re.Match) -> str:
+    """Mark the column with the most text (descriptions): it gets the room on a desktop. The
+    phone layout's cell labels are added in the browser (reader.js): ~5 KB gzip less HTML on
+    the flag index than labels written into every cell."""
+    table = match.group(0)
+    columns = len(HEAD_CELL_RE.findall(table.split("</tr>", 1)[0]))
+    if columns < 3:
+        return table
+    lengths = [0] * columns
+    for body in ROW_RE.findall(table):
+        for index, cell in enumerate(DATA_CELL_TEXT_RE.findall(body)[:columns]):
+            lengths[index] += len(_text(cell))
+    wide = max(range(columns), key=lengths.__getitem__)
+
+    def row(row_match: re.Match) -> str:
+        cells = iter(range(columns + 1000))
+
+        def cell(_: re.Match) -> str:
+            return '<td class="kb-wide"' if next(cells) == wide else "<td"
+
+        return "<tr>" + DATA_CELL_RE.sub(cell, row_match.group(1)) + "</tr>"
+
+    return ROW_RE.sub(row, table)
+
+
+def is_table_page(page_html: str) -> bool:
+    """A reference page made of wide tables (>= 5 columns, >= 40 rows): it hides the left
+    navigation on a desktop so that the tables get the width (see hooks.on_page_content)."""
+    rows = sum(table.count("<tr>") for table in TABLE_RE.findall(page_html)
+               if len(HEAD_CELL_RE.findall(table.split("</tr>", 1)[0])) >= 5)
+    return rows >= 40
+
+
+def _diagram(match: re.Match) -> str:
+    return f'<a class="kb-diagram" href="{match.group("src")}">{match.group(0)}</a>'
+
+
+def enhance(page_html: str) -> str:
+    """Apply every reader addition above to one page's content HTML."""
+    page_html = CODE_BLOCK_RE.sub(_code_block, page_html)
+    page_html = TABLE_RE.sub(_table, page_html)
+    page_html = ABBR_RE.sub('<abbr tabindex="0" title=', page_html)
+    return DIAGRAM_RE.sub(_diagram, page_html)
+
+
+ALTERNATE_RE = re.compile(r'<link rel="alternate" href="(?P<href>[^"]*)" hreflang="(?P<lang>[^"]*)">')
+
+
+def absolute_alternates(page_html: str, canonical_url: str | None, default_lang: str = "zh") -> str:
+    """hreflang alternates as absolute URLs (search engines want them so), plus x-default
+    pointing at the default language's page."""
+    if not canonical_url:
+        return page_html
+    default_href = None
+
+    def absolute(match: re.Match) -> str:
+        nonlocal default_href
+        href = urljoin(canonical_url, html.unescape(match.group("href")))
+        if match.group("lang") == default_lang:
+            default_href = href
+        return f'<link rel="alternate" href="{html.escape(href)}" hreflang="{match.group("lang")}">'
+
+    page_html = ALTERNATE_RE.sub(absolute, page_html)
+    if default_href:
+        tag = f'<link rel="alternate" href="{html.escape(default_href)}" hreflang="x-default">'
+        page_html = page_html.replace("</head>", tag + "\n</head>", 1)
+    return page_html
+
+
+def home_heading(page_html: str, title: str) -> str:
+    """The home page's H1 is its title (the nav calls it 首页 / Home, which is not a heading)."""
+    return f"<h1>{html.escape(title)}</h1>\n{page_html}"
