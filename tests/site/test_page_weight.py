@@ -39,4 +39,4 @@ def test_own_scripts_are_served_without_comment_lines(built_site):
         code = [line for line in served.splitlines() if line.strip()]
         assert code and all(line in source.splitlines() for line in code), rel
     assert "window.Worker = class extends NativeWorker" in \
-        (built_site / "assets/javascripts/search-query.js").read_text(encoding="utf-8")
+        (built_site / "assets/javascripts/search.js").read_text(encoding="utf-8")
