@@ -14,3 +14,19 @@ def test_one_target_can_be_checked_alone():
     result = subprocess.run([sys.executable, "-m", "kbtools", "gen", "--check", "rules", "readme"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_stale_file_is_reported_at_its_first_differing_line():
+    from kbtools.gen import first_difference, stale
+
+    assert first_difference("a\nb\nc\n", "a\nB\nc\n") == 2
+    assert first_difference("a\n", "a\nb\n") == 2 and first_difference(None, "a") == 1
+    assert stale("docs/x.md", "a\nb\n", "a\nc\n", "glossary").startswith("docs/x.md:2: out of date")
+
+
+def test_flag_index_check_names_file_and_line(tmp_path, capsys):
+    from kbtools.gen import flag_index
+
+    (tmp_path / "flags.en.md").write_text("stale\n", encoding="utf-8")
+    assert flag_index.main(["--check", "--out-dir", str(tmp_path)]) == 1
+    assert f"{tmp_path / 'flags.en.md'}:1: out of date" in capsys.readouterr().err

@@ -31,7 +31,7 @@ _NORMALISERS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(172\.<n>\.\d{1,3})\.(?!(?:0|1|255)\b)\d{1,3}\b"), r"\1.<n>"),
     (re.compile(r"^\d+: (\S+?)@if\d+:"), r"<n>: \1@if<n>:"),
 ]
-_NORMALISERS += output_rules.RULES       # BuildKit: step numbers, durations, cache hits
+_NORMALISERS += output_rules.RULES       # BuildKit progress: declared in kbtools/output_rules.py
 
 
 def normalise_line(line: str) -> str:
@@ -73,8 +73,8 @@ def align(expected: list[str], actual: list[str]) -> list[tuple[str, int | None,
     has no other operation. Absorbing is not free, so --update writes a changed line next to a
     ``...`` instead of letting the ``...`` swallow it.
     """
-    norm_e = [normalise_line(x) for x in expected]
-    norm_a = [normalise_line(x) for x in actual]
+    norm_e = output_rules.tolerate_step_status(expected, [normalise_line(x) for x in expected])
+    norm_a = output_rules.tolerate_step_status(actual, [normalise_line(x) for x in actual])
     n, m = len(expected), len(actual)
     if n * m > _ALIGN_LIMIT:
         return _rough_align(norm_e, norm_a)
@@ -141,8 +141,11 @@ def outputs_match(expected: list[str], actual: list[str]) -> bool:
     if len(expected) * len(actual) > _ALIGN_LIMIT:
         any_lines = r"(?:[^\n]*\n)*?"
         pattern = "".join(any_lines if _is_ellipsis(line)
-                          else re.escape(normalise_line(line)) + "\n" for line in expected)
-        text = "".join(normalise_line(line) + "\n" for line in actual)
+                          else re.escape(line) + "\n" for line in
+                          output_rules.tolerate_step_status(
+                              expected, [normalise_line(x) for x in expected]))
+        text = "".join(line + "\n" for line in output_rules.tolerate_step_status(
+            actual, [normalise_line(x) for x in actual]))
         return re.fullmatch(pattern, text) is not None
     return all(op in ("equal", "skip", "ellipsis") for op, _, _ in align(expected, actual))
 

@@ -21,6 +21,24 @@ GENERATORS: dict[str, tuple[str, str]] = {
 }
 
 
+def first_difference(current: str | None, wanted: str) -> int:
+    """1-based line of the first difference between a committed file and a fresh run (where a
+    stale file's ``file:line`` points; 1 for a missing file)."""
+    if current is None:
+        return 1
+    old, new = current.splitlines(), wanted.splitlines()
+    return next((i + 1 for i, (a, b) in enumerate(zip(old, new)) if a != b),
+                min(len(old), len(new)) + 1)
+
+
+def stale(path, current: str | None, wanted: str, target: str) -> str:
+    """The one shape of a "regenerate me" message: ``file:line: … run: kb gen TARGET``."""
+    from kbtools.problems import display_path
+
+    return (f"{display_path(path)}:{first_difference(current, wanted)}: out of date "
+            f"(differs from a fresh run from here); run: kb gen {target}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="kb gen", description=__doc__.splitlines()[0],

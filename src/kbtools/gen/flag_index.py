@@ -23,6 +23,7 @@ import yaml
 
 from kbtools.cli_check import parse_option_cell
 from kbtools.dockercli import Command, Flag, Snapshot
+from kbtools.gen import stale as stale_message
 from kbtools.pages import Page, load_pages
 from kbtools.paths import CLI_SNAPSHOT, DATA_DIR, DOCS_DIR
 
@@ -303,14 +304,13 @@ def main(argv: list[str] | None = None) -> int:
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if current == text:
             continue
-        stale.append(target)
+        stale.append(stale_message(target, current, text, "flag-index"))
         if not args.check:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     if args.check and stale:
-        for target in stale:
-            print(f"{target}: out of date; run: kb gen flag-index",
-                  file=sys.stderr)
+        for message in stale:
+            print(message, file=sys.stderr)
         return 1
     if not args.check:
         print(f"flag index: {len(stale)} file(s) written" if stale else "flag index: up to date")

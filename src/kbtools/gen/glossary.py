@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
+from kbtools.gen import first_difference
 from kbtools.glossary import GLOSSARY_PAGE, Term, load_glossary
 from kbtools.pages import parse_page
 from kbtools.paths import DOCS_DIR, GLOSSARY_FILE
@@ -142,12 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         if current == content:
             continue
         if args.check:
-            stale.append(path)
+            stale.append((path, first_difference(current, content)))
         else:
             path.write_text(content, encoding="utf-8")
             print(f"wrote {display_path(path)}")
-    for path in stale:
-        print(str(Problem(display_path(path), 1, "KB608", "the glossary page is out of date",
-                          f"run: {COMMAND}")))
+    for path, line in stale:
+        print(str(Problem(display_path(path), line, "KB608", "the glossary page is out of date "
+                          "(differs from a fresh run from this line)", f"run: {COMMAND}")))
     return 1 if stale else 0
 
