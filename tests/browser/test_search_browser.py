@@ -189,6 +189,10 @@ QUERIES = [
     ("en", "exec form", "images/cmd-entrypoint/#forms"),
     ("en", "HEALTHCHECK", "images/dockerfile/#healthcheck"),
     ("en", ".dockerignore", "images/dockerfile/#context"),
+    ("zh", "--cap-drop", "security/basics/#capabilities"),
+    ("zh", "rootless", "security/basics/#rootless"),
+    ("en", "--cap-drop", "security/basics/#capabilities"),
+    ("en", "rootless", "security/basics/#rootless"),
     ("en", "docker rmi", "images/build/#rmi"),
 ]
 
