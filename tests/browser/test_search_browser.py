@@ -135,7 +135,7 @@ QUERIES = [
     ("en", "loopback", "network/default-networks/#none"),
     ("en", "registry", "images/registry/"),
     ("en", "docker history", "images/layers/#history"),
-    ("en", "dangling images", "images/build/#prune"),
+    ("en", "dangling images", "ops/cleanup/#image-prune"),
     ("en", "restart policy", "containers/run/#restart"),
     ("en", "cgroup version", "internals/cgroups-namespaces/#cgroup-version"),
     ("en", "portability", "basics/what-is-a-container/#why"),
