@@ -233,7 +233,8 @@ class EngineGuard:
             image = (query.get("fromImage") or [""])[0]
             if query.get("fromSrc", ["-"])[0] != "-":
                 raise Refused("import from a URL downloads from the network")
-            if image and not image.startswith(LOCAL_REGISTRY + "/"):
+            # "scratch" is reserved: the engine answers that itself, without a registry
+            if image and image != "scratch" and not image.startswith(LOCAL_REGISTRY + "/"):
                 raise Refused(f"pull of {image}: only the local test registry {LOCAL_REGISTRY}")
             return None
         if IMAGE_PUSH_RE.match(path):
