@@ -1,21 +1,25 @@
-"""Benchmark (issue 7): prints figures, asserts nothing.
+"""Benchmark (issues 7 and 16): prints figures, asserts nothing.
 
 1. the strict bilingual build, run --runs times: min / median / max seconds;
-2. page weight: heaviest page and the median page (gzip bytes of a first visit), search index
-   per language (gzip bytes);
+2. page weight: heaviest page and the median page (gzip bytes of a first visit);
 3. scaling: copies the project to a temporary folder, adds synthetic page pairs (10x and 100x
    today's page count, made from the real pages) and prints build time and ms per page;
-4. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
+4. search at 1x, 10x and 100x pages (--search-scales; needs Chromium): the first query's gzip
+   bytes and time from focus to results, in Chromium, for a few queries of each language; the
+   build's marginal cost per added page with the Pagefind search (now) and with Material's lunr
+   search plugin (before: same pages, mkdocs.yml switched back), and the lunr index a reader
+   downloaded on every page (gzip);
+5. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
    engine) and the fast checks a contributor runs before every commit;
-5. newcomer: a fresh clone (committed HEAD, no .venv) through the README's serve command to the
+6. newcomer: a fresh clone (committed HEAD, no .venv) through the README's serve command to the
    first preview page, and one saved edit to the page showing it (kb serve's preview), --runs
    times each, with the machine's load average (a shared machine's figures vary with it);
-6. Lighthouse 12 (kbtools/lighthouse.py, npm lock in package.json): accessibility, best
+7. Lighthouse 12 (kbtools/lighthouse.py, npm lock in package.json): accessibility, best
    practices, SEO and performance of the home, containers/run, en resources/memory and
    reference/flags pages, mobile and desktop, median of --runs runs with the spread.
 
     kb bench              # everything
-    kb bench --skip-tests --scales 10
+    kb bench --skip-tests --scales 10 --search-scales 1 10
     kb bench --lighthouse  # only the Lighthouse figures
 """
 from __future__ import annotations
@@ -33,7 +37,7 @@ from pathlib import Path
 from kbtools import lighthouse
 from kbtools.pages import load_pages
 from kbtools.paths import REPO_ROOT
-from kbtools.weight import page_weight, search_index_sizes
+from kbtools.weight import gzip_size, page_weight
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 TEST_GROUPS = {      # the folders of tests/ say what each group needs
@@ -82,6 +86,73 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
     return project, total
 
 
+# Material's search plugin as the site had it before issue 16: the "before" of the search figures.
+LUNR_PLUGIN = """  - search:
+      lang: en
+      separator: '[\\s\\u200b\\u3000\\-=,.:;!?()\\[\\]{}<>"''/|、。，．？！；：（）《》“”‘’]+'
+      pipeline: [stopWordFilter]
+      fields:
+        title: {boost: 1000}
+        text: {boost: 1}
+        tags: {boost: 1000}
+"""
+SEARCH_QUERIES = [("", "--memory-swap"), ("", "容器"), ("", "交换分区"),
+                  ("en/", "--memory-swap"), ("en/", "container"), ("en/", "docker")]
+
+
+def with_lunr_search(project: Path) -> None:
+    """Switch a project copy back to Material's lunr search plugin (build cost only)."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("plugins:\n", "plugins:\n" + LUNR_PLUGIN, 1)
+    config = config.replace("  - kb:\n", "  - kb:\n      search_index: false\n", 1)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
+    return (f"median {statistics.median(values) * scale:.{2 if unit == 's' else 1}f} {unit} "
+            f"(min {min(values) * scale:.2f}, max {max(values) * scale:.2f})")
+
+
+def search_scaling(factors: list[int], work: Path, compare_lunr: bool) -> None:
+    from kbtools.browser import chromium, find_chromium, serve_site
+    from kbtools.searchcost import first_query
+
+    if find_chromium() is None:
+        print("search figures: skipped (no Chromium: apt-get install -y chromium)")
+        return
+    builds: dict[str, dict[int, tuple[float, int]]] = {"pagefind": {}, "lunr": {}}
+    for factor in factors:
+        project, total = synthetic_project(factor, work)
+        site = work / f"search-x{factor}"
+        builds["pagefind"][factor] = (timed_build(project, site, strict=False), total)
+        with serve_site(site) as base, chromium() as browser:
+            sizes, times = [], []
+            for path, query in SEARCH_QUERIES:
+                _, searched = first_query(browser, base + path, query)
+                sizes.append(searched.bytes / 1024)
+                times.append(searched.seconds)
+        print(f"search x{factor} ({total} pages), first query of {len(SEARCH_QUERIES)} "
+              f"(zh + en): {spread(sizes, 'KB')} gzip; focus to results {spread(times, 's')}")
+        shutil.rmtree(site)
+        if compare_lunr:
+            with_lunr_search(project)
+            lunr_site = work / f"lunr-x{factor}"
+            builds["lunr"][factor] = (timed_build(project, lunr_site, strict=False), total)
+            index = gzip_size(lunr_site / "search" / "search_index.json")
+            print(f"  before (lunr) x{factor}: the index every page load fetched: "
+                  f"{index / 1024:.1f} KB gzip (both languages)")
+            shutil.rmtree(lunr_site)
+        shutil.rmtree(project)
+    for name, runs in builds.items():
+        base_time, base_pages = runs.get(1, (None, None))
+        for factor, (elapsed, pages) in sorted(runs.items()):
+            if factor == 1 or base_time is None:
+                continue
+            marginal = (elapsed - base_time) / (pages - base_pages) * 1000
+            print(f"build marginal cost with {name} search, x1 -> x{factor}: "
+                  f"{marginal:.1f} ms per added page ({elapsed:.1f} s for {pages} pages)")
+
+
 def lighthouse_figures(runs: int) -> int:
     """Build once, then only the Lighthouse audits (kbtools/lighthouse.py)."""
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
@@ -97,12 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 100])
     parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--search-scales", type=int, nargs="*", default=[1, 10, 100],
+                        help="page-count factors for the search figures (none: skip them)")
+    parser.add_argument("--no-lunr", action="store_true",
+                        help="skip the builds with Material's lunr search (the 'before' figures)")
     parser.add_argument("--lighthouse", action="store_true",
                         help="only the Lighthouse audits (4 pages, mobile + desktop, median of 3)")
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-newcomer", action="store_true")
     parser.add_argument("--only-newcomer", action="store_true",
-                        help="only the fresh-clone preview figures (section 5)")
+                        help="only the fresh-clone preview figures (section 6)")
     args = parser.parse_args(argv)
     if args.lighthouse:
         return lighthouse_figures(args.runs)
@@ -128,9 +203,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"page weight (gzip, first visit, search index excluded): heaviest "
               f"{heaviest[0] / 1024:.1f} KB ({heaviest[1].relative_to(site)}), median "
               f"{statistics.median(w for w, _ in weights) / 1024:.1f} KB, budget 100 KB")
-        sizes = search_index_sizes(site)
-        print("search index (gzip): " + ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in sizes.items())
-              + ", budget 150 KB per language")
 
         base = statistics.median(times)
         for factor in args.scales:
@@ -140,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scaling x{factor}: {total} pages built in {elapsed:.1f} s = "
                   f"{elapsed / total * 1000:.1f} ms/page; marginal {marginal:.1f} ms per added page")
             shutil.rmtree(project)
+
+        if args.search_scales:
+            search_scaling(sorted(set(args.search_scales) | {1}), work, compare_lunr=not args.no_lunr)
 
     if not args.skip_tests:
         for name, selection in TEST_GROUPS.items():

@@ -57,7 +57,9 @@ def allowed_hashes(path: Path = HASHES_FILE) -> tuple[str, ...]:
 
 def policy(hashes: tuple[str, ...] | None = None) -> str:
     hashes = allowed_hashes() if hashes is None else hashes
-    scripts = " ".join(["'self'", *(f"'{h}'" for h in hashes)])
+    # 'wasm-unsafe-eval': the search (Pagefind) compiles its WebAssembly from the site's own
+    # file; it allows WebAssembly only, not eval() of JavaScript.
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *(f"'{h}'" for h in hashes)])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",      # styles, fonts, fetches, workers: default-src 'self'

@@ -1,10 +1,10 @@
-"""Page weight of a built site: the gzip-compressed bytes a first visit to a page transfers
-(the HTML plus every stylesheet, script, image and the search worker it loads; the search index
-is excluded), and the gzip size of each language's share of the search index."""
+"""Page weight of a built site: the gzip-compressed bytes a first visit to a page transfers (the
+HTML plus every stylesheet, script and image it loads). The search loads nothing until the
+reader searches (overrides/assets/javascripts/search.js): Material's search worker is never
+started, so it is not counted."""
 from __future__ import annotations
 
 import gzip
-import json
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -24,11 +24,6 @@ def page_assets(site_dir: Path, html: Path) -> list[Path]:
     urls = [tag["src"] for tag in soup.find_all(["script", "img"], src=True)]
     urls += [tag["href"] for tag in soup.find_all("link", href=True)
              if set(tag.get("rel", [])) & {"stylesheet", "icon", "preload", "modulepreload"}]
-    config = soup.find("script", id="__config")
-    if config is not None and config.string:
-        worker = json.loads(config.string).get("search")
-        if worker:
-            urls.append(worker)
     assets: list[Path] = []
     for url in urls:
         parts = urlsplit(urljoin(base, url))
@@ -45,15 +40,3 @@ def page_weight(site_dir: Path, html: Path) -> tuple[int, list[tuple[Path, int]]
     parts = [(html, gzip_size(html))] + [(a, gzip_size(a)) for a in page_assets(site_dir, html)]
     parts.sort(key=lambda item: -item[1])
     return sum(size for _, size in parts), parts
-
-
-def search_index_sizes(site_dir: Path) -> dict[str, int]:
-    """gzip bytes of the search index entries of each language (zh: root, en: under en/)."""
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    sizes = {}
-    for lang in ("zh", "en"):
-        docs = [d for d in index["docs"] if d["location"].startswith("en/") == (lang == "en")]
-        data = json.dumps({"config": index["config"], "docs": docs}, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
-        sizes[lang] = len(gzip.compress(data, compresslevel=6, mtime=0))
-    return sizes

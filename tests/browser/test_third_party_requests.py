@@ -1,7 +1,7 @@
 """Nothing third-party is fetched: the site works offline and tells no one who reads it.
 
-Loads pages of both languages in Debian's Chromium (Playwright), opens the search (index +
-worker) and records every request the browser makes, including the search worker's. Any
+Loads pages of both languages in Debian's Chromium (Playwright), opens the search (Pagefind,
+its index chunks) and records every request the browser makes, including the search worker's. Any
 request that does not go to the local server (127.0.0.1) fails the test and is named.
 Known sources this guards against: Google Fonts (theme.font), the GitHub API call of the header's
 repository widget (overridden in overrides/partials/source.html), emoji/mermaid CDNs.
@@ -42,7 +42,7 @@ def test_page_makes_no_third_party_request(site, path):
     try:
         page = context.new_page()
         page.goto(base_url + path, wait_until="networkidle")
-        # Open the search and run a query: that loads the index and starts the worker.
+        # Open the search and run a query: that loads Pagefind and its index.
         page.locator("input.md-search__input").click()
         page.locator("input.md-search__input").fill("docker")
         page.locator("input.md-search__input").press("End")
@@ -51,7 +51,7 @@ def test_page_makes_no_third_party_request(site, path):
     finally:
         context.close()
 
-    assert any(url.endswith("search/search_index.json") for url in requests), (
-        f"the search index was never requested; recorded: {requests}")
+    assert any(url.endswith("pagefind/pagefind.js") for url in requests), (
+        f"the search (Pagefind) was never loaded; recorded: {requests}")
     third_party = sorted({url for url in requests if not is_local(url)})
     assert not third_party, f"/{path} requested third-party URLs: {third_party}"

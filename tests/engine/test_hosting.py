@@ -83,7 +83,7 @@ def test_image_serves_both_languages(site_container):
     assert '<html lang="zh"' in zh and "Docker 基础" in zh
     assert '<html lang="en"' in en
     assert "refresh" in fetch(f"{base}/")          # the root redirects to the site's path
-    assert '"docs"' in fetch(f"{base}/docker-basics/search/search_index.json")
+    assert '"languages"' in fetch(f"{base}/docker-basics/pagefind/pagefind-entry.json")  # search
 
 
 @pytest.mark.engine

@@ -25,6 +25,9 @@ class KbPluginConfig(base.Config):
     #: the site's own scripts and stylesheet, served without their whole-line comments (paths in
     #: the site; CSS block comments that start a line are whole-line comments too)
     strip_comments = c.ListOfItems(c.Type(str),
-                                   default=["assets/javascripts/search-query.js",
+                                   default=["assets/javascripts/search.js",
                                             "assets/javascripts/reader.js",
                                             "assets/stylesheets/extra.css"])
+    #: the site search: Material's search box over a Pagefind index written after the build
+    #: (kbtools/sitesearch.py); false leaves the search to Material's own plugin, if listed
+    search_index = c.Type(bool, default=True)

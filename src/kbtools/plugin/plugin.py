@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from kbtools.plugin import events
+from kbtools.plugin import events, search
 from kbtools.plugin.config import KbPluginConfig
 
 
@@ -18,9 +18,21 @@ def quiet_jieba() -> None:
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):
+    def __init__(self):
+        super().__init__()
+        self.search_index = search.IndexAfterBuild()
+
     def on_config(self, config):
         quiet_jieba()
+        if self.config.search_index:
+            search.add_search_box(config)
         return events.on_config(config, self.config)
+
+    def on_pre_build(self, *, config):
+        self.search_index.started()
+
+    def on_build_error(self, *, error):
+        self.search_index.failed()
 
     def on_page_markdown(self, markdown, page, config, files):
         return events.on_page_markdown(markdown, page, config, files, self.config)
@@ -34,5 +46,12 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
     def on_post_template(self, output_content, template_name, config):
         return events.on_post_template(output_content, template_name, config, self.config)
 
-    def on_post_build(self, config):
+    def _post_build(self, *, config):
         events.on_post_build(config, self.config)
+
+    @event_priority(-200)   # after static-i18n's post_build (-100), which builds the other languages
+    def _post_build_search(self, *, config):
+        if self.config.search_index:
+            self.search_index.finished(config["site_dir"])
+
+    on_post_build = CombinedEvent(_post_build, _post_build_search)
