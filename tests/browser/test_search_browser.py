@@ -190,9 +190,13 @@ QUERIES = [
     ("en", "HEALTHCHECK", "images/dockerfile/#healthcheck"),
     ("en", ".dockerignore", "images/dockerfile/#context"),
     ("zh", "--cap-drop", "security/basics/#capabilities"),
-    ("zh", "rootless", "security/basics/#rootless"),
+    ("zh", "no-new-privileges", "security/basics/#no-new-privileges"),
     ("en", "--cap-drop", "security/basics/#capabilities"),
-    ("en", "rootless", "security/basics/#rootless"),
+    ("en", "no-new-privileges", "security/basics/#no-new-privileges"),
+    ("zh", "Docker Desktop", "install/install/#desktop"),
+    ("zh", "docker version", "install/install/#version"),
+    ("en", "Docker Desktop", "install/install/#desktop"),
+    ("en", "docker version", "install/install/#version"),
     ("en", "docker rmi", "images/build/#rmi"),
 ]
 
