@@ -273,6 +273,7 @@ class SearchBox:
                     if (count() >= total) break;
                     const before = count();
                     wrap.scrollTop = wrap.scrollHeight;
+                    wrap.dispatchEvent(new WheelEvent('wheel', {deltaY: 400, bubbles: true}));
                     await new Promise(r => setTimeout(r, 150));
                     still = count() === before ? still + 1 : 0;
                 }

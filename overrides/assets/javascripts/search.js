@@ -37,9 +37,9 @@
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   // Pages whose excerpts are loaded at a time (each is one Pagefind fragment, 2-16 KB): the first
-  // query stays under 170 KB with Pagefind's code and wasm (~80 KB); more pages are loaded when
+  // query stays near 170 KB with Pagefind's code and wasm (~80 KB); more pages are loaded when
   // the reader scrolls to the end of the results.
-  var MAX_PAGES = 6;
+  var MAX_PAGES = 5;
   var LONGEST_WORD = 8;
   // What Material's page highlighter splits the ?h= words with (it needs a separator).
   var SEPARATOR = "[\\s\\-=,.:;!?()\\[\\]{}<>\"'/|、。，．？！；：（）《》“”‘’]+";
@@ -624,24 +624,24 @@
       shown.next = start + MAX_PAGES;
       self.show();
       if (wrap) wrap.scrollTop = top;
-      self.fill();
     }, function () { self.loadingMore = false; });
   };
 
-  /** When the results do not fill the box, the reader already sees their end: load more. */
-  SearchWorker.prototype.fill = function () {
-    var wrap = document.querySelector(".md-search__scrollwrap");
-    if (wrap && wrap.clientHeight && wrap.scrollHeight - wrap.clientHeight < 40) this.more();
-  };
+
 
   SearchWorker.prototype.postMessage = function (message) {
     var self = this;
     if (!message) return;
     if (message.type === SETUP) {
       var wrap = document.querySelector(".md-search__scrollwrap");
-      if (wrap) wrap.addEventListener("scroll", function () {
+      // the reader scrolls (or, when the results do not fill the box, turns the wheel) at the end
+      var atEnd = function () {
         if (wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 40) self.more();
-      }, {passive: true});
+      };
+      if (wrap) {
+        wrap.addEventListener("scroll", atEnd, {passive: true});
+        wrap.addEventListener("wheel", atEnd, {passive: true});
+      }
       return setTimeout(function () { self.emit({type: READY}); });
     }
     if (message.type !== QUERY) return;
@@ -660,7 +660,6 @@
       if (ticket !== self.latest) return;
       self.shown = result || {found: {results: [], pages: []}, items: [], next: 0};
       self.show();
-      self.fill();
     }, function (error) {
       if (ticket !== self.latest) return;
       self.shown = {found: {results: [], pages: []}, items: [], next: 0};
