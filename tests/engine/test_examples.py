@@ -576,12 +576,10 @@ def test_everything_a_page_creates_is_removed_even_after_a_failure(engine_images
     $ docker commit kbt-clean-c kbt-clean-committed
     ...
     $ docker tag busybox kbt-clean-copy
-    $ docker system prune -f
     $ docker tag kbt-clean-copy busybox:latest
     $ docker run --rm busybox echo fails on purpose
     something else
     $ docker rmi busybox
-    $ docker network rm bridge
     ```
     """)
     assert left == []
@@ -595,12 +593,12 @@ def test_everything_a_page_creates_is_removed_even_after_a_failure(engine_images
     assert subprocess.run(["docker", "image", "inspect", "-f", "{{.Id}}", "busybox"],
                           capture_output=True, text=True).stdout == busybox_id
     messages = {p.line: p.message for p in result.problems}
-    assert "kb-examples: refused" in messages[26] and "prune" in messages[26]
-    assert "kb-examples: refused" in messages[27] and "busybox:latest" in messages[27]
-    assert "+fails on purpose" in messages[28]
-    assert "refused: image 'busybox' was not created" in messages[30]
-    assert "refused: network 'bridge' was not created" in messages[31]
-    assert set(messages) == {26, 27, 28, 30, 31}
+    # (engine-wide commands such as `docker system prune`, and objects the page never names as its
+    # own, are refused earlier, by the example policy: tests/unit/test_hostile.py)
+    assert "refused" in messages[26] and "busybox:latest" in messages[26]
+    assert "+fails on purpose" in messages[27]
+    assert "refused" in messages[29] and "busybox" in messages[29]
+    assert set(messages) == {26, 27, 29}
 
 
 @pytest.mark.engine

@@ -105,7 +105,7 @@ def test_server_sends_the_security_headers(site_container):
     _, base = site_container
     fetch(f"{base}/docker-basics/")
     for path in ("/docker-basics/", "/docker-basics/en/containers/run/",
-                 "/docker-basics/search/search_index.json"):
+                 "/docker-basics/pagefind/pagefind-entry.json"):
         with urllib.request.urlopen(base + path, timeout=5) as response:
             assert response.headers["Content-Security-Policy"] == policy(), path
             for name, value in EXTRA_HEADERS.items():
