@@ -24,6 +24,7 @@ each term, which comes first when a query names the term (not the glossary itsel
 """
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import logging
@@ -36,7 +37,10 @@ from collections import Counter
 from pathlib import Path
 
 INDEX_DIR = "pagefind"                  # under the site directory
-WORDS_FILE = "kb-words.{lang}.json"     # in INDEX_DIR
+# Beside Pagefind's files in INDEX_DIR: what every query needs (glossary terms, list pages) and
+# the word lists, one per kind, that only some queries need (see the module docstring).
+TERMS_FILE = "kb-words.{lang}.terms.json"
+WORDS_FILE = "kb-words.{lang}.{kind}.json"     # kind: "han" or "latin"
 ROOT = "article.md-content__inner"      # what is indexed of a page
 # Not indexed: heading permalinks, the verified-engine/translation notes (the same sentence on
 # every page would be the excerpt of every page), command output in console blocks (container
@@ -44,6 +48,7 @@ ROOT = "article.md-content__inner"      # what is indexed of a page
 EXCLUDE = [".headerlink", ".kb-note", ".highlight .go", ".md-source-file"]
 # Pages that list every term (relative to a language's root) and their weight.
 LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3, "reference/flags/": 0.5}
+PAGEFIND_HEADER = b"pagefind_dcd"     # what Pagefind's gzipped files start with, unzipped
 SKIPPED = ("404.html", "tags/index.html", INDEX_DIR + "/", "assets/", "search/")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -55,6 +60,9 @@ TEXT = re.compile(r">([^<]+)<")
 ABBR = re.compile(r"<abbr\b[^>]*>|</abbr>")
 # English words for the word lists: letters, at most a short number (docker0, sha256), not ids.
 LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,}[0-9]{0,3}(?![a-z0-9])")
+# Ids of elements other than headings: Pagefind keeps every element with an id as an anchor of
+# the page's fragment, but makes sections only of headings.
+NON_HEADING_ID = re.compile(r'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?)\s+id="[^"]*"', re.I)
 # The two largest pages (13-17 KB of excerpt data each): results list them as a link, without
 # loading their excerpts (Pagefind's filter "list" tells whether they match).
 LISTS = {"reference/flags/": "flags", "reference/glossary/": "glossary"}
@@ -149,7 +157,7 @@ def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
     end = html.find("</article>", start)
     if start < 0 or end < 0:
         return html
-    body = ABBR.sub("", html[start:end])
+    body = NON_HEADING_ID.sub(r"\1", ABBR.sub("", html[start:end]))
     body = TEXT.sub(lambda m: ">" + segmenter.text(m.group(1), lang) + "<", body)
     return html[:start] + body + html[end:]
 
@@ -189,6 +197,21 @@ def page_title(site_dir: Path, lang: str, page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
+def fragment_ids(index_dir: Path) -> dict[str, str]:
+    """{page URL ('/en/images/layers/'): Pagefind's id of that page (its fragment's name, as
+    ``result.id`` in the browser)}, read from the fragments Pagefind wrote."""
+    ids = {}
+    for fragment in (index_dir / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        data = data[len(PAGEFIND_HEADER):] if data.startswith(PAGEFIND_HEADER) else data
+        ids[json.loads(data)["url"]] = fragment.name[:-len(".pf_fragment")]
+    return ids
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def build_index(site_dir: Path) -> None:
     """Write ``site_dir/pagefind/`` (Pagefind's index of both languages and the word lists).
     Raises RuntimeError with Pagefind's own message when it fails."""
@@ -211,15 +234,22 @@ def build_index(site_dir: Path) -> None:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError("pagefind failed:\n" + result.stdout + result.stderr)
+    ids = fragment_ids(target)
     for lang, counts in segmenter.words.items():
-        data = {"words": [word for word, _ in counts.most_common()],
-                "terms": explaining_pages(segmenter.glossary, site_dir, lang),
-                # relative to the site's root, as Material's results are
-                "lists": {name: [("en/" if lang == "en" else "") + page,
-                                 page_title(site_dir, lang, page)]
-                          for page, name in LISTS.items()}}
-        (target / WORDS_FILE.format(lang=lang)).write_text(
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        words = [word for word, _ in counts.most_common()]
+        for kind, selected in (("han", [w for w in words if HAN.match(w)]),
+                               ("latin", [w for w in words if not HAN.match(w)])):
+            _write_json(target / WORDS_FILE.format(lang=lang, kind=kind), {"words": selected})
+        terms = explaining_pages(segmenter.glossary, site_dir, lang)
+        for entry in terms.values():       # + the Pagefind id of the explaining page
+            page = "/" + ("en/" if lang == "en" else "") + entry[0].split("#")[0]
+            entry.append(ids.get(page, ""))
+        _write_json(target / TERMS_FILE.format(lang=lang), {
+            "terms": terms,
+            # relative to the site's root, as Material's results are
+            "lists": {name: [("en/" if lang == "en" else "") + page,
+                             page_title(site_dir, lang, page)]
+                      for page, name in LISTS.items()}})
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).
     for name in target.glob("pagefind-*ui.*"):
         name.unlink()
