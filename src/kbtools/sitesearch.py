@@ -17,10 +17,30 @@ pages unchanged):
 * Weights. The glossary, the flag index and the home page list every term in one place; they
   are indexed with a lower weight so that the page that explains a term comes first.
 
-It also writes ``site/pagefind/kb-words.<lang>.json``: the words of each language's index, most
-frequent first, which the browser script uses to cut Chinese queries like the index and to
-correct near misses (``memroy``, ``镜象``); and, from data/glossary.yml, the page that explains
-each term, which comes first when a query names the term (not the glossary itself).
+It also writes, per language, beside Pagefind's files:
+
+* ``kb-words.<lang>.terms.json`` (2.5 KB gzip), fetched with Pagefind on focus: from
+  data/glossary.yml, the page that explains each term, with its Pagefind id, so that the browser
+  puts it among the first results whose excerpts it loads, and ranks it first when a query names
+  the term (not the glossary itself); and the list pages (glossary, flag index).
+* ``kb-words.<lang>.han.json`` and ``kb-words.<lang>.latin.json``: the words of the index, most
+  frequent first, Chinese (10 KB gzip, zh) and English words with flags (6 KB zh, 12 KB en).
+  The browser fetches the Chinese words only for a query with Chinese in it (to cut it like the
+  index) and the English words only when a word of the query is not in the index as typed (to
+  correct a near miss: ``memroy``, ``--memroy-swap``, ``镜象``).
+
+What the first query costs (issue 16: at most 170 KB gzip; KB = 1,024 bytes), measured in
+Chromium on the site of 2026-12-02 (31 pages per language) for the English query ``container``,
+before -> after: Pagefind's code and wasm 84 KB (unchanged), the word list 14.1 KB -> the terms
+file 2.5 KB, two index chunks 64 KB (unchanged: Pagefind closes a chunk at ~20,000 word
+positions, 28-40 KB, and ``container`` needs the chunk that ends with its stem ``contain`` and the
+next, which starts with ``containerd``), five fragments 19.8 KB -> three 11.1 KB (search.js):
+181.8 KB -> 161.5 KB. The fragments are also smaller because the copy keeps no id on elements
+other than headings: Pagefind stores every element with an id as an anchor in the page's
+fragment (pymdownx's code-line anchors were a third of a fragment's raw bytes) but makes sections
+only of headings. The chunks cannot be made smaller from here (Pagefind 1.5 has no option for
+their size); leaving text out of the index only makes fewer chunks of the same size. The browser
+test ``test_first_query_fetches_only_its_language_within_the_budget`` holds the budget.
 """
 from __future__ import annotations
 

@@ -27,6 +27,12 @@
  *    "镜象" -> 镜像; a Chinese near miss before searching); then the words are searched one
  *    by one and the pages merged.
  * Titles and excerpts are decoded back to Chinese, tokens and invisible characters removed.
+ *
+ * What the first query fetches (issue 16: at most 170 KB gzip, whatever the site's size):
+ * Pagefind's code and wasm (~84 KB), the glossary file (2.5 KB), the index chunks of the query's
+ * words (28-40 KB each, one or two per word), and the excerpts of FIRST_PAGES pages (2-14 KB
+ * each). The word lists (10-12 KB each) are fetched only by the queries that need them (see
+ * find()). Figures and the reasons: src/kbtools/sitesearch.py and the README's search section.
  * tests/test_search_browser.py checks all of this in Chromium: a Material upgrade that changes
  * the protocol fails it.
  */
@@ -38,7 +44,7 @@
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   // Pages whose excerpts are loaded with the first results (each is one Pagefind fragment,
-  // 2-14 KB): the first query's bytes are Pagefind's code and wasm (~86 KB), one or two index
+  // 2-14 KB): the first query's bytes are Pagefind's code and wasm (~84 KB), one or two index
   // chunks (28-40 KB each) and these. The page that explains the term the query names is
   // among them whatever Pagefind's rank (the glossary file carries its id). More pages, MORE_PAGES
   // at a time, are loaded when the reader scrolls to the end of the results.
