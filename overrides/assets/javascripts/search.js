@@ -23,9 +23,9 @@
  *  - Chinese: each run is cut into the index's words (longest first, the word list
  *    pagefind/kb-words.zh.han.json) and each word is searched as its token (zq + letters);
  *  - English stop words are dropped when other words remain;
- *  - nothing found: near misses are corrected from the word lists ("memroy" -> memory,
- *    "镜象" -> 镜像; a Chinese near miss before searching); then the words are searched one
- *    by one and the pages merged.
+ *  - a word or flag that the index does not have as typed: near misses are corrected from the
+ *    word lists ("memroy" -> memory, "--memroy-swap", "镜象" -> 镜像); nothing found: the
+ *    words are searched one by one and the pages merged.
  * Titles and excerpts are decoded back to Chinese, tokens and invisible characters removed.
  *
  * What the first query fetches (issue 16: at most 170 KB gzip, whatever the site's size):
@@ -132,7 +132,8 @@
   }
 
   /** What every query of `lang` needs (2 KB): the page that explains each glossary term
-   *  (terms: {"copy on write": ["images/layers/#union-fs", heading, id]}) and the list pages. */
+   *  (terms: {"copy on write": ["images/layers/#union-fs", heading, glossary id, Pagefind
+   *  id of the page]}) and the list pages. */
   function glossaryOf(lang) {
     return file("kb-words." + lang + ".terms.json").then(function (data) {
       return {terms: data.terms || {}, lists: data.lists || {}};
