@@ -42,8 +42,11 @@ ROOT = "article.md-content__inner"      # what is indexed of a page
 # every page would be the excerpt of every page), command output in console blocks (container
 # ids, build logs), the last-updated line.
 EXCLUDE = [".headerlink", ".kb-note", ".highlight .go", ".md-source-file"]
-# Pages that list every term (relative to a language's root) and their weight.
-LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3, "reference/flags/": 0.5}
+# Pages that list every term (relative to a language's root) and their weight; every page of
+# the flag index (its landing page and the group pages under it) weighs FLAG_INDEX_WEIGHT.
+LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3}
+FLAG_INDEX = "reference/flags/"
+FLAG_INDEX_WEIGHT = 0.5
 SKIPPED = ("404.html", "tags/index.html", INDEX_DIR + "/", "assets/", "search/")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -55,9 +58,25 @@ TEXT = re.compile(r">([^<]+)<")
 ABBR = re.compile(r"<abbr\b[^>]*>|</abbr>")
 # English words for the word lists: letters, at most a short number (docker0, sha256), not ids.
 LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,}[0-9]{0,3}(?![a-z0-9])")
-# The two largest pages (13-17 KB of excerpt data each): results list them as a link, without
-# loading their excerpts (Pagefind's filter "list" tells whether they match).
-LISTS = {"reference/flags/": "flags", "reference/glossary/": "glossary"}
+# The pages with the largest excerpt data: results list them as a link, without loading their
+# excerpts (Pagefind's filter "list" tells whether they match): the glossary, and each group
+# page of the flag index as "flags-<group>" (reference/flags/containers/ -> flags-containers;
+# the browser script shows those for flag queries only).
+LISTS = {"reference/glossary/": "glossary"}
+
+
+def list_weight(page: str) -> float | None:
+    """Search weight of a page that lists terms ('reference/flags/containers/'), else None."""
+    if page.startswith(FLAG_INDEX):
+        return FLAG_INDEX_WEIGHT
+    return LIST_PAGES.get(page)
+
+
+def list_name(page: str) -> str | None:
+    """The "list" filter of a page listed as a link in results, else None."""
+    if page.startswith(FLAG_INDEX) and page != FLAG_INDEX:
+        return "flags-" + page[len(FLAG_INDEX):].strip("/").replace("/", "-")
+    return LISTS.get(page)
 
 
 def encode_han(word: str) -> str:
@@ -137,12 +156,12 @@ def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
         html = html.replace('<html lang="zh"', f'<html lang="{ZH_INDEX_LANGUAGE}"', 1)
     page = rel[3:] if lang == "en" else rel
     page = page[:-len("index.html")]
-    weight = LIST_PAGES.get(page)
+    weight = list_weight(page)
     attributes = ' data-pagefind-body'
     if weight is not None:   # the browser script gives their headings no extra rank either
         attributes += f' data-pagefind-weight="{weight}" data-pagefind-meta="list:1"'
-    if page in LISTS:
-        attributes += f' data-pagefind-filter="list:{LISTS[page]}"'
+    if list_name(page):
+        attributes += f' data-pagefind-filter="list:{list_name(page)}"'
     html = html.replace('<article class="md-content__inner md-typeset"',
                         '<article class="md-content__inner md-typeset"' + attributes, 1)
     start = html.find("<article")
@@ -181,6 +200,14 @@ def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]
     return pages
 
 
+def list_pages(site_dir: Path) -> list[str]:
+    """The pages listed as a link in results that the built site has ('reference/glossary/',
+    'reference/flags/containers/', ...)."""
+    flags = sorted(f"{FLAG_INDEX}{folder.name}/" for folder in (site_dir / FLAG_INDEX).glob("*")
+                   if (folder / "index.html").is_file())
+    return [page for page in [*LISTS, *flags] if list_name(page)]
+
+
 def page_title(site_dir: Path, lang: str, page: str) -> str:
     """The h1 of a built page ('' when the page is missing)."""
     html_file = site_dir / ("en/" if lang == "en" else "") / page / "index.html"
@@ -215,9 +242,9 @@ def build_index(site_dir: Path) -> None:
         data = {"words": [word for word, _ in counts.most_common()],
                 "terms": explaining_pages(segmenter.glossary, site_dir, lang),
                 # relative to the site's root, as Material's results are
-                "lists": {name: [("en/" if lang == "en" else "") + page,
-                                 page_title(site_dir, lang, page)]
-                          for page, name in LISTS.items()}}
+                "lists": {list_name(page): [("en/" if lang == "en" else "") + page,
+                                            page_title(site_dir, lang, page)]
+                          for page in list_pages(site_dir)}}
         (target / WORDS_FILE.format(lang=lang)).write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).

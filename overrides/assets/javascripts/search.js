@@ -544,14 +544,15 @@
   /**
    * The flag index and the glossary have the largest excerpt data (13-17 KB each): they are
    * listed after the first pages as a link (the glossary's to the term the query names)
-   * without loading it, when Pagefind's filter on that page says it matches. The flag index
-   * only for a flag query (there it is the table of every flag).
+   * without loading it, when Pagefind's filter on that page says it matches. The flag index's
+   * group pages only for a flag query (there each is the table of every flag of its commands).
    * Sets found.pages: the results whose excerpts are loaded, in Pagefind's order.
    */
   function listPages(pagefind, found) {
     var lists = (found.words && found.words.lists) || {};
     var isFlag = found.parts.some(function (p) { return p.kind === "flag"; });
-    var names = Object.keys(lists).filter(function (name) { return name !== "flags" || isFlag; });
+    // the flag index's group pages ("flags-containers", ...) only for a flag query
+    var names = Object.keys(lists).filter(function (name) { return name.indexOf("flags") !== 0 || isFlag; });
     var terms = termsOf(found.parts).join(" ");
     found.pages = found.results;
     found.stubs = [];
