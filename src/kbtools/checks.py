@@ -146,6 +146,18 @@ def check_copywriting(page: Page) -> list[Problem]:
     return problems
 
 
+def fix_copywriting(page: Page) -> list[str]:
+    """The page's lines with the copywriting fixes of KB180 applied (zh pages; front matter and
+    code are left alone, as in check_copywriting)."""
+    if page.lang != "zh":
+        return list(page.lines)
+    import autocorrect_py
+
+    head = page.lines[: page.body_start - 1]
+    body = autocorrect_py.format_for("\n".join(page.lines[page.body_start - 1:]), "md")
+    return head + body.split("\n")
+
+
 def _flags_of(table) -> list[str]:
     return [row.cells[0] if row.cells else "" for row in table.rows]
 

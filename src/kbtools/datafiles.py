@@ -102,6 +102,19 @@ def strip_lines(value):
     return value
 
 
+def yaml_entries(path: Path, what: str, entry_hint: str, rule: str = "KB801") -> list[dict]:
+    """The entries of a data file that is a YAML list of mappings, each with its lines
+    (LineLoader); DataFileError (file:line, hint) when the file or an entry has another shape."""
+    data = load_yaml(path, LineLoader, rule)
+    if not isinstance(data, list):
+        raise shape_error(path, 1, f"{what} must be a YAML list", entry_hint, rule)
+    for entry in data:
+        if not isinstance(entry, dict):
+            raise shape_error(path, 1, f"an entry of {what} must be a mapping, not "
+                              f"{entry!r:.40}", entry_hint, rule)
+    return data
+
+
 def key_line(entry: dict, key: str) -> int:
     return entry.get("__lines__", {}).get(key, entry.get("__line__", 1))
 

@@ -503,40 +503,8 @@ def file_violations(block: "CodeBlock") -> list[tuple[int, Violation]]:
             if re.match(r"^\s*RUN\s+--(?:security|network)=(?:insecure|host)", line, re.I):
                 found.append((number, Violation("privileged", "KB811", "RUN with extra "
                                                 "privileges or the host network", "drop it")))
-    elif lowered.endswith((".yml", ".yaml")) and "compose" in lowered:
-        found.extend(compose_violations(block))
-    return found
+    elif lowered.endswith((".yml", ".yaml")):     # any of them can be given to compose -f
+        from .compose_policy import compose_violations
 
-
-COMPOSE_KEYS = {
-    "privileged": ("privileged", "KB811"), "cap_add": ("cap-add", "KB811"),
-    "security_opt": ("security-opt", "KB811"), "devices": ("device", "KB811"),
-    "device_cgroup_rules": ("device", "KB811"), "cgroup_parent": ("security-opt", "KB811"),
-}
-
-
-def compose_violations(block: "CodeBlock") -> list[tuple[int, Violation]]:
-    found: list[tuple[int, Violation]] = []
-    for offset, line in enumerate(block.lines):
-        number = block.first_content_line + offset
-        key, _, value = line.strip().partition(":")
-        key, value = key.strip().lstrip("- "), value.strip().strip("'\"")
-        if key in COMPOSE_KEYS and value.lower() not in ("false", "[]"):
-            policy, rule = COMPOSE_KEYS[key]
-            found.append((number, Violation(policy, rule, f"the Compose key {key}",
-                                            "drop it from the example's compose file")))
-        elif key in ("network_mode", "pid", "ipc", "uts", "userns_mode") and value == "host":
-            found.append((number, Violation("host-network" if key == "network_mode"
-                                            else "host-namespace", "KB811",
-                                            f"{key}: host", "drop it")))
-        elif "docker.sock" in line:
-            found.append((number, Violation("docker-socket", "KB811", "the Docker socket",
-                                            "never mount it in an example")))
-        elif re.match(r"^\s*-\s*['\"]?(/|~|\.\.)[^:]*:", line):
-            found.append((number, Violation("host-path", "KB811", "a bind mount of a host path",
-                                            "use ./relative paths")))
-        elif re.match(r"^\s*-\s*['\"]?(\d+):", line) or re.match(r"^\s*-\s*['\"]?0\.0\.0\.0:", line):
-            found.append((number, Violation("publish-all-interfaces", "KB811",
-                                            "a port published on every interface",
-                                            "write \"127.0.0.1:8080:80\"")))
+        found.extend(compose_violations(block.lines, block.first_content_line))
     return found

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .datafiles import LineLoader, key_line, load_yaml, shape_error
+from .datafiles import key_line, shape_error, yaml_entries
 from .pages import Page
 from .paths import DATA_DIR
 from .problems import Problem
@@ -56,16 +56,12 @@ class Term:
 
 
 def read_terms(path: Path = TERMS_FILE) -> tuple[Term, ...]:
-    data = load_yaml(path, LineLoader)
-    if not isinstance(data, list):
-        raise shape_error(path, 1, "the preferred-terms list must be a YAML list",
-                          "write each entry as '- term: ...' with 'en:' and 'avoid: [...]'")
     terms = []
-    for entry in data:
-        if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) \
-                or not isinstance(entry.get("avoid"), list):
-            line = key_line(entry, "term") if isinstance(entry, dict) else 1
-            raise shape_error(path, line, f"entry {entry!r:.60} needs 'term' and 'avoid'",
+    for entry in yaml_entries(path, "the preferred-terms list",
+                              "write each entry as '- term: ...' with 'en:' and 'avoid: [...]'"):
+        if not isinstance(entry.get("term"), str) or not isinstance(entry.get("avoid"), list):
+            raise shape_error(path, key_line(entry, "term"),
+                              f"entry {entry.get('term')!r:.60} needs 'term' and 'avoid'",
                               "write '- term: 守护进程', 'en: daemon', 'avoid: [daemon]'")
         terms.append(Term(entry["term"], str(entry.get("en", "")),
                           tuple(str(a) for a in entry["avoid"]), str(entry.get("note", "")),

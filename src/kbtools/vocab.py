@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .datafiles import DataFileError, LineLoader, key_line, load_yaml, shape_error
+from .datafiles import DataFileError, key_line, shape_error, yaml_entries
 from .htmlpolicy import plain_text_problem
 from .paths import LANGUAGES, TAGS_FILE
 from .problems import Problem, display_path
@@ -20,15 +20,9 @@ def load_tags() -> tuple[dict, ...]:
 
 def read_tags(path: Path = TAGS_FILE) -> tuple[dict, ...]:
     """The tags of a vocabulary file; DataFileError (file:line, hint) when it is unusable."""
-    data = load_yaml(path, LineLoader)
-    if not isinstance(data, list):
-        raise shape_error(path, 1, "the tag vocabulary must be a YAML list",
-                          "write each tag as '- id: ...' with 'zh:' and 'en:' lines")
     tags = []
-    for entry in data:
-        if not isinstance(entry, dict):
-            raise shape_error(path, 1, f"a tag must be a mapping, not {entry!r:.40}",
-                              "write '- id: name' then 'zh:' and 'en:' lines")
+    for entry in yaml_entries(path, "the tag vocabulary",
+                              "write each tag as '- id: name' with 'zh:' and 'en:' lines"):
         for key in ("id", *LANGUAGES):
             value = entry.get(key)
             if not isinstance(value, str) or not value.strip():

@@ -30,3 +30,20 @@ def test_flag_index_check_names_file_and_line(tmp_path, capsys):
     (tmp_path / "index.en.md").write_text("stale\n", encoding="utf-8")
     assert flag_index.main(["--check", "--out-dir", str(tmp_path)]) == 1
     assert f"{tmp_path / 'index.en.md'}:1: out of date" in capsys.readouterr().err
+
+
+def test_a_generated_region_is_written_checked_and_its_markers_required(tmp_path, capsys):
+    from kbtools.gen.region import Region
+
+    page = tmp_path / "page.md"
+    page.write_text("intro\n<!-- x:start -->\nold\n<!-- x:end -->\noutro\n", encoding="utf-8")
+    region = Region(page, "<!-- x:start -->\n", "<!-- x:end -->", "x")
+    assert region.write("new\n", check=True) == 1
+    assert f"{page}:3: out of date" in capsys.readouterr().out
+    assert region.write("new\n", check=False) == 0
+    assert page.read_text(encoding="utf-8") == "intro\n<!-- x:start -->\nnew\n<!-- x:end -->\noutro\n"
+    assert region.write("new\n", check=True) == 0
+    page.write_text("intro\n", encoding="utf-8")
+    assert region.write("new\n", check=True) == 1
+    assert f"{page}:1: the <!-- x:start --> ... <!-- x:end --> block is missing" \
+        in capsys.readouterr().out

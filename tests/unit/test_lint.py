@@ -1,6 +1,7 @@
 """The lint: clean on the real pages, and every broken contribution in tests/fixtures/bad gets
 its own clear ``file:line: rule: message (hint)`` — never a silent pass, never a traceback."""
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,23 @@ def test_build_stops_with_file_and_line_on_bad_front_matter(tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in output, output
     assert "sample.md:5: KB105: unknown tag '容器们'" in output, output
+
+
+@pytest.mark.parametrize("case", ["copywriting", "preferred-terms"])
+def test_fix_repairs_what_needs_no_judgement(case, tmp_path, capsys):
+    """kb lint --fix rewrites the broken line in place, says which file it fixed, and the lint
+    that follows passes; the same command without --fix still fails on the original."""
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "bad" / case / "docs", docs)
+    sample = docs / EXPECTED[case]["file"]
+    before = sample.read_text(encoding="utf-8").splitlines()
+    assert lint_main(["--no-history", "--docs-dir", str(docs)]) == 1
+    capsys.readouterr()
+    returncode = lint_main(["--fix", "--no-history", "--docs-dir", str(docs)])
+    output = capsys.readouterr()
+    assert returncode == 0, output.out + output.err
+    assert output.out.splitlines()[0] == f"fixed {sample.as_posix()}"
+    after = sample.read_text(encoding="utf-8").splitlines()
+    line = EXPECTED[case]["line"] - 1
+    assert after[line] != before[line]
+    assert [a for a, b in zip(after, before) if a != b] == [after[line]]
