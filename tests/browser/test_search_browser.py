@@ -208,7 +208,12 @@ MISTYPED_FLAGS = {"--memroy-swap": "--memory-swap"}    # queries the search corr
 
 def flag_index_pages(flag: str) -> set[str]:
     """Site paths of the flag index pages with a row for this flag, e.g.
-    {'reference/flags/containers/', 'reference/flags/compose/'} for ``-d``."""
+    {'reference/flags/containers/', 'reference/flags/compose/'} for ``-d``; for combined short
+    flags (``-it``) the pages with a row for each of them."""
+    if not flag.startswith("--") and len(flag) > 2:
+        wanted = [f"-{char}" for char in flag[1:]]
+        pages = [flag_index_pages(one) for one in wanted]
+        return set.intersection(*pages)
     pages = set()
     for md in sorted((REPO_ROOT / "docs" / "reference" / "flags").glob("*.md")):
         if md.name.endswith(".en.md"):
