@@ -134,6 +134,8 @@ def search_scaling(factors: list[int], work: Path, compare_lunr: bool) -> None:
                 times.append(searched.seconds)
         print(f"search x{factor} ({total} pages), first query of {len(SEARCH_QUERIES)} "
               f"(zh + en): {spread(sizes, 'KB')} gzip; focus to results {spread(times, 's')}")
+        print("  each: " + ", ".join(f"{'en ' if path else 'zh '}{query} {size:.1f} KB"
+                                     for (path, query), size in zip(SEARCH_QUERIES, sizes)))
         shutil.rmtree(site)
         if compare_lunr:
             with_lunr_search(project)

@@ -12,6 +12,8 @@ import shutil
 import threading
 from pathlib import Path
 
+from .static_server import Gzip
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic",
@@ -35,9 +37,10 @@ def playwright_available() -> bool:
     return True
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+class _SiteHandler(Gzip):
     """Serves the site under its base path (site_url's path, e.g. /docker-basics/), as GitHub
-    Pages does, so absolute links (404 page, language switcher) work as in production."""
+    Pages does, so absolute links (404 page, language switcher) work as in production, with
+    text files gzip-compressed as GitHub Pages sends them."""
     base_path = "/"
 
     def translate_path(self, path):

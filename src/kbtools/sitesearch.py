@@ -17,13 +17,34 @@ pages unchanged):
 * Weights. The glossary, the flag index and the home page list every term in one place; they
   are indexed with a lower weight so that the page that explains a term comes first.
 
-It also writes ``site/pagefind/kb-words.<lang>.json``: the words of each language's index, most
-frequent first, which the browser script uses to cut Chinese queries like the index and to
-correct near misses (``memroy``, ``镜象``); and, from data/glossary.yml, the page that explains
-each term, which comes first when a query names the term (not the glossary itself).
+It also writes, per language, beside Pagefind's files:
+
+* ``kb-words.<lang>.terms.json`` (2.5 KB gzip), fetched with Pagefind on focus: from
+  data/glossary.yml, the page that explains each term, with its Pagefind id, so that the browser
+  puts it among the first results whose excerpts it loads, and ranks it first when a query names
+  the term (not the glossary itself); and the list pages (glossary, flag index).
+* ``kb-words.<lang>.han.json`` and ``kb-words.<lang>.latin.json``: the words of the index, most
+  frequent first, Chinese (10 KB gzip, zh) and English words with flags (6 KB zh, 12 KB en).
+  The browser fetches the Chinese words only for a query with Chinese in it (to cut it like the
+  index) and the English words only when a word of the query is not in the index as typed (to
+  correct a near miss: ``memroy``, ``--memroy-swap``, ``镜象``).
+
+What the first query costs (issue 16: at most 170 KB gzip; KB = 1,024 bytes), measured in
+Chromium on the site of 2026-12-02 (31 pages per language) for the English query ``container``,
+before -> after: Pagefind's code and wasm 84 KB (unchanged), the word list 14.1 KB -> the terms
+file 2.5 KB, two index chunks 64 KB (unchanged: Pagefind closes a chunk at ~20,000 word
+positions, 28-40 KB, and ``container`` needs the chunk that ends with its stem ``contain`` and the
+next, which starts with ``containerd``), five fragments 19.8 KB -> three 11.1 KB (search.js):
+181.8 KB -> 161.5 KB. The fragments are also smaller because the copy keeps no id on elements
+other than headings: Pagefind stores every element with an id as an anchor in the page's
+fragment (pymdownx's code-line anchors were a third of a fragment's raw bytes) but makes sections
+only of headings. The chunks cannot be made smaller from here (Pagefind 1.5 has no option for
+their size); leaving text out of the index only makes fewer chunks of the same size. The browser
+test ``test_first_query_fetches_only_its_language_within_the_budget`` holds the budget.
 """
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import logging
@@ -36,7 +57,10 @@ from collections import Counter
 from pathlib import Path
 
 INDEX_DIR = "pagefind"                  # under the site directory
-WORDS_FILE = "kb-words.{lang}.json"     # in INDEX_DIR
+# Beside Pagefind's files in INDEX_DIR: what every query needs (glossary terms, list pages) and
+# the word lists, one per kind, that only some queries need (see the module docstring).
+TERMS_FILE = "kb-words.{lang}.terms.json"
+WORDS_FILE = "kb-words.{lang}.{kind}.json"     # kind: "han" or "latin"
 ROOT = "article.md-content__inner"      # what is indexed of a page
 # Not indexed: heading permalinks, the verified-engine/translation notes (the same sentence on
 # every page would be the excerpt of every page), command output in console blocks (container
@@ -47,6 +71,7 @@ EXCLUDE = [".headerlink", ".kb-note", ".highlight .go", ".md-source-file"]
 LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3}
 FLAG_INDEX = "reference/flags/"
 FLAG_INDEX_WEIGHT = 0.5
+PAGEFIND_HEADER = b"pagefind_dcd"     # what Pagefind's gzipped files start with, unzipped
 SKIPPED = ("404.html", "tags/index.html", INDEX_DIR + "/", "assets/", "search/")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -58,6 +83,9 @@ TEXT = re.compile(r">([^<]+)<")
 ABBR = re.compile(r"<abbr\b[^>]*>|</abbr>")
 # English words for the word lists: letters, at most a short number (docker0, sha256), not ids.
 LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,}[0-9]{0,3}(?![a-z0-9])")
+# Ids of elements other than headings: Pagefind keeps every element with an id as an anchor of
+# the page's fragment, but makes sections only of headings.
+NON_HEADING_ID = re.compile(r'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?)\s+id="[^"]*"', re.I)
 # The pages with the largest excerpt data: results list them as a link, without loading their
 # excerpts (Pagefind's filter "list" tells whether they match): the glossary, and each group
 # page of the flag index as "flags-<group>" (reference/flags/containers/ -> flags-containers;
@@ -168,7 +196,7 @@ def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
     end = html.find("</article>", start)
     if start < 0 or end < 0:
         return html
-    body = ABBR.sub("", html[start:end])
+    body = NON_HEADING_ID.sub(r"\1", ABBR.sub("", html[start:end]))
     body = TEXT.sub(lambda m: ">" + segmenter.text(m.group(1), lang) + "<", body)
     return html[:start] + body + html[end:]
 
@@ -216,6 +244,21 @@ def page_title(site_dir: Path, lang: str, page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
+def fragment_ids(index_dir: Path) -> dict[str, str]:
+    """{page URL ('/en/images/layers/'): Pagefind's id of that page (its fragment's name, as
+    ``result.id`` in the browser)}, read from the fragments Pagefind wrote."""
+    ids = {}
+    for fragment in (index_dir / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        data = data[len(PAGEFIND_HEADER):] if data.startswith(PAGEFIND_HEADER) else data
+        ids[json.loads(data)["url"]] = fragment.name[:-len(".pf_fragment")]
+    return ids
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def build_index(site_dir: Path) -> None:
     """Write ``site_dir/pagefind/`` (Pagefind's index of both languages and the word lists).
     Raises RuntimeError with Pagefind's own message when it fails."""
@@ -238,15 +281,22 @@ def build_index(site_dir: Path) -> None:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError("pagefind failed:\n" + result.stdout + result.stderr)
+    ids = fragment_ids(target)
     for lang, counts in segmenter.words.items():
-        data = {"words": [word for word, _ in counts.most_common()],
-                "terms": explaining_pages(segmenter.glossary, site_dir, lang),
-                # relative to the site's root, as Material's results are
-                "lists": {list_name(page): [("en/" if lang == "en" else "") + page,
-                                            page_title(site_dir, lang, page)]
-                          for page in list_pages(site_dir)}}
-        (target / WORDS_FILE.format(lang=lang)).write_text(
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        words = [word for word, _ in counts.most_common()]
+        for kind, selected in (("han", [w for w in words if HAN.match(w)]),
+                               ("latin", [w for w in words if not HAN.match(w)])):
+            _write_json(target / WORDS_FILE.format(lang=lang, kind=kind), {"words": selected})
+        terms = explaining_pages(segmenter.glossary, site_dir, lang)
+        for entry in terms.values():       # + the Pagefind id of the explaining page
+            page = "/" + ("en/" if lang == "en" else "") + entry[0].split("#")[0]
+            entry.append(ids.get(page, ""))
+        _write_json(target / TERMS_FILE.format(lang=lang), {
+            "terms": terms,
+            # relative to the site's root, as Material's results are
+            "lists": {list_name(page): [("en/" if lang == "en" else "") + page,
+                                        page_title(site_dir, lang, page)]
+                      for page in list_pages(site_dir)}})
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).
     for name in target.glob("pagefind-*ui.*"):
         name.unlink()

@@ -3,7 +3,10 @@ GitHub Pages cannot send (standard library only; copied alone into the image).
 
 Every response carries the site's Content-Security-Policy (the same text as the pages' <meta>,
 written by the image build from kbtools.csp into HEADERS_FILE), ``X-Content-Type-Options:
-nosniff`` and a ``Referrer-Policy``. Folders are never listed.
+nosniff`` and a ``Referrer-Policy``. Folders are never listed. Text files (HTML, CSS, JavaScript,
+JSON, SVG, XML) are sent gzip-compressed to a browser that accepts it, as GitHub Pages sends
+them (``Gzip``, also used by the test server in kbtools/browser.py, so that the browser tests and
+Lighthouse see the bytes a reader downloads); Pagefind's index files are compressed already.
 
     python3 static_server.py --root /srv/www --headers /srv/headers.txt --port 8080
 """
@@ -11,10 +14,43 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
+import os
+
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml",
+                "application/xml")
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
+class Gzip(http.server.SimpleHTTPRequestHandler):
+    """GET of a text file by a client that accepts gzip: the file compressed (cached per file
+    and modification time); anything else as SimpleHTTPRequestHandler sends it."""
+    _cache: dict[tuple[str, float], bytes] = {}
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or not os.path.isfile(path) or \
+                not self.guess_type(path).startswith(COMPRESSIBLE):
+            return super().send_head()
+        key = (path, os.path.getmtime(path))
+        if key not in self._cache:
+            with open(path, "rb") as handle:
+                self._cache[key] = gzip.compress(handle.read(), compresslevel=6, mtime=0)
+        body = self._cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class Handler(Gzip):
     extra_headers: list[tuple[str, str]] = []
 
     def end_headers(self) -> None:

@@ -507,9 +507,10 @@ def test_typing_a_flag_key_by_key_ends_on_the_right_page(site):
 
 PAGE_BUDGET = 100 * 1024       # a page load, before the reader touches search
 FIRST_QUERY_BUDGET = 170 * 1024
-# Files of one language's index; a reader must never download the other language's.
+# Files of one language's index; a reader must never download the other language's. The
+# Chinese pages are indexed as "zxx" (sitesearch.ZH_INDEX_LANGUAGE).
 LANGUAGE_FILES = {
-    "zh": re.compile(r"/pagefind/(?:pagefind\.zh_|index/zh_|fragment/zh_|kb-words\.zh|wasm\.unknown)"),
+    "zh": re.compile(r"/pagefind/(?:pagefind\.zxx_|index/zxx_|fragment/zxx_|kb-words\.zh|wasm\.unknown)"),
     "en": re.compile(r"/pagefind/(?:pagefind\.en_|index/en_|fragment/en_|kb-words\.en|wasm\.en)"),
 }
 
@@ -528,11 +529,7 @@ def test_page_load_fetches_nothing_for_search_and_fits_the_budget(site, path):
 
 @pytest.mark.parametrize("lang,query", [("zh", "--memory-swap"), ("zh", "容器"), ("zh", "交换分区"),
                                         ("en", "--memory-swap"), ("en", "docker"),
-                                        pytest.param("en", "container", marks=pytest.mark.xfail(
-                                            strict=True, reason="issue 16 is open: since the "
-                                            "curriculum grew the English index, the prefix query "
-                                            "'container' needs two index chunks and fetches "
-                                            "185-191 KB (strict: passes again -> remove the mark)"))])
+                                        ("en", "container")])
 def test_first_query_fetches_only_its_language_within_the_budget(site, lang, query):
     base_url, browser = site
     other = "en" if lang == "zh" else "zh"
@@ -544,6 +541,19 @@ def test_first_query_fetches_only_its_language_within_the_budget(site, lang, que
     assert searched.bytes <= FIRST_QUERY_BUDGET, (
         f"first query {query!r} ({lang}) fetched {searched.bytes} B gzip "
         f"(budget {FIRST_QUERY_BUDGET} B): {searched.urls}")
+
+
+@pytest.mark.parametrize("lang,query,lists", [("en", "container", set()), ("en", "memroy", {"latin"}),
+                                              ("zh", "交换分区", {"han"}), ("zh", "--memory-swap", set())])
+def test_word_lists_are_fetched_only_when_the_query_needs_them(site, lang, query, lists):
+    """The word lists (14-20 KB per language) serve Chinese segmentation and near misses only:
+    a query whose words the index has as typed fetches neither; a Chinese query fetches the
+    Chinese words; a near miss fetches the English words (and is still corrected)."""
+    base_url, browser = site
+    _, searched = first_query(browser, base_url + prefixed(lang, ""), query)
+    fetched = {m.group(1) for url in searched.urls
+               if (m := re.search(rf"/kb-words\.{lang}\.(\w+)\.json", url))}
+    assert fetched == lists | {"terms"}, f"{query!r} ({lang}) fetched word files {fetched}"
 
 
 def test_focus_alone_starts_loading_the_search(site):

@@ -28,25 +28,48 @@ def test_one_pagefind_index_per_language_and_no_lunr_index(built_site):
 
 
 def test_word_lists_hold_the_words_and_the_glossary_pages(built_site):
+    index = built_site / sitesearch.INDEX_DIR
+
+    def read(name):
+        return json.loads((index / name).read_text(encoding="utf-8"))
+
+    ids = sitesearch.fragment_ids(index)
     for lang in ("zh", "en"):
-        data = json.loads((built_site / sitesearch.INDEX_DIR / f"kb-words.{lang}.json")
-                          .read_text(encoding="utf-8"))
-        assert "memory" in data["words"] and "--memory-swap" in data["words"]
+        latin = read(sitesearch.WORDS_FILE.format(lang=lang, kind="latin"))["words"]
+        han = read(sitesearch.WORDS_FILE.format(lang=lang, kind="han"))["words"]
+        assert "memory" in latin and "--memory-swap" in latin
+        assert not any(sitesearch.HAN.search(word) for word in latin)
+        assert all(sitesearch.HAN.match(word) for word in han)
         if lang == "zh":
-            assert {"镜像", "交换分区", "写时复制"} <= set(data["words"])
-        target, heading, term_id = data["terms"]["copy on write"]
+            assert {"镜像", "交换分区", "写时复制"} <= set(han)
+        data = read(sitesearch.TERMS_FILE.format(lang=lang))
+        target, heading, term_id, page_id = data["terms"]["copy on write"]
         assert target == "images/layers/#union-fs" and "overlay2" in heading
         assert term_id == "copy-on-write"
+        prefix = "/en/" if lang == "en" else "/"
+        assert page_id == ids[prefix + "images/layers/"]
+        assert page_id.startswith("en_" if lang == "en" else sitesearch.ZH_INDEX_LANGUAGE + "_")
         # the glossary and each group page of the flag index are listed as links in results
         groups = load_groups()
         assert set(data["lists"]) == {"glossary"} | {f"flags-{group.id}" for group in groups}
         for group in groups:
             page, title = data["lists"][f"flags-{group.id}"]
-            assert page == ("en/" if lang == "en" else "") + f"reference/flags/{group.id}/"
+            assert page == prefix.lstrip("/") + f"reference/flags/{group.id}/"
             assert title == group.title[lang]
-        for target, _, _ in data["terms"].values():
-            page = built_site / ("en/" if lang == "en" else "") / target.split("#")[0] / "index.html"
+        for target, _, _, page_id in data["terms"].values():
+            page = built_site / prefix.lstrip("/") / target.split("#")[0] / "index.html"
             assert page.is_file(), f"glossary term points to a missing page: {target}"
+            assert page_id == ids[prefix + target.split("#")[0]], target
+
+
+def test_fragments_keep_only_the_headings_as_anchors(built_site):
+    """Pagefind makes sections of headings only; every other element with an id (a code line's
+    anchor) would only make the fragment a reader downloads bigger."""
+    import gzip
+    for fragment in (built_site / sitesearch.INDEX_DIR / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(sitesearch.PAGEFIND_HEADER):])
+        elements = {anchor["element"] for anchor in data["anchors"]}
+        assert elements <= {"h1", "h2", "h3", "h4", "h5", "h6"}, (data["url"], elements)
 
 
 def test_built_pages_have_no_invisible_characters(built_site):

@@ -21,11 +21,18 @@
  *    the flag match; when none does, the flag is searched as a prefix (a half-typed flag);
  *    "--network=none" also searches "none";
  *  - Chinese: each run is cut into the index's words (longest first, the word list
- *    pagefind/kb-words.zh.json) and each word is searched as its token (zq + letters);
+ *    pagefind/kb-words.zh.han.json) and each word is searched as its token (zq + letters);
  *  - English stop words are dropped when other words remain;
- *  - nothing found: near misses are corrected from the word list ("memroy" -> memory,
- *    "镜象" -> 镜像); then the words are searched one by one and the pages merged.
+ *  - nothing found: near misses are corrected from the word lists ("memroy" -> memory,
+ *    "镜象" -> 镜像; a Chinese near miss before searching); then the words are searched one
+ *    by one and the pages merged.
  * Titles and excerpts are decoded back to Chinese, tokens and invisible characters removed.
+ *
+ * What the first query fetches (issue 16: at most 170 KB gzip, whatever the site's size):
+ * Pagefind's code and wasm (~84 KB), the glossary file (2.5 KB), the index chunks of the query's
+ * words (28-40 KB each, one or two per word), and the excerpts of FIRST_PAGES pages (2-14 KB
+ * each). The word lists (10-12 KB each) are fetched only by the queries that need them (see
+ * find()). Figures and the reasons: src/kbtools/sitesearch.py and the README's search section.
  * tests/test_search_browser.py checks all of this in Chromium: a Material upgrade that changes
  * the protocol fails it.
  */
@@ -36,10 +43,13 @@
   if (typeof NativeWorker !== "function") return;
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  // Pages whose excerpts are loaded at a time (each is one Pagefind fragment, 2-16 KB): the first
-  // query stays near 170 KB with Pagefind's code and wasm (~80 KB); more pages are loaded when
-  // the reader scrolls to the end of the results.
-  var MAX_PAGES = 5;
+  // Pages whose excerpts are loaded with the first results (each is one Pagefind fragment,
+  // 2-14 KB): the first query's bytes are Pagefind's code and wasm (~84 KB), one or two index
+  // chunks (28-40 KB each) and these. The page that explains the term the query names is
+  // among them whatever Pagefind's rank (the glossary file carries its id). More pages, MORE_PAGES
+  // at a time, are loaded when the reader scrolls to the end of the results.
+  var FIRST_PAGES = 3;
+  var MORE_PAGES = 5;
   var LONGEST_WORD = 8;
   // What Material's page highlighter splits the ?h= words with (it needs a separator).
   var SEPARATOR = "[\\s\\-=,.:;!?()\\[\\]{}<>\"'/|、。，．？！；：（）《》“”‘’]+";
@@ -67,9 +77,11 @@
   /* ---------------------------------------------------------------- loading, on first use */
 
   var loading = null;
-  var wordLists = {};
+  var files = {};
 
-  /** Pagefind and this language's word list: fetched once, on focus or on the first query. */
+  function indexLanguage() { return pageLanguage() === "en" ? "en" : "zh"; }
+
+  /** Pagefind and this language's glossary file: fetched once, on focus or on the first query. */
   function load() {
     if (!loading) {
       var root = siteRoot();
@@ -80,8 +92,8 @@
           excerptLength: 24,
           ranking: {termFrequency: 0.8, pageLength: 0.5, termSaturation: 1.2}
         }).then(function () {
-          var words = words_of(pageLanguage() === "en" ? "en" : "zh");
-          return Promise.all([openIndex(pagefind), words]).then(function () { return pagefind; });
+          return Promise.all([openIndex(pagefind), glossaryOf(indexLanguage())])
+            .then(function () { return pagefind; });
         });
       });
       loading.catch(function () { loading = null; });
@@ -107,18 +119,36 @@
     }
   }
 
-  /** The index's words of `lang`, most frequent first, as {list, set}, and the page that
-   *  explains each glossary term (terms: {"copy on write": "images/layers/#union-fs"}). */
-  function words_of(lang) {
-    if (!wordLists[lang]) {
-      var url = new URL("pagefind/kb-words." + lang + ".json", siteRoot());
-      wordLists[lang] = fetch(url).then(function (r) { return r.json(); })
-        .then(function (data) {
-          return {list: data.words, set: new Set(data.words), terms: data.terms || {},
-                  lists: data.lists || {}};
-        });
+  /** One of the files sitesearch.py writes beside Pagefind's index, fetched once. */
+  function file(name) {
+    if (!files[name]) {
+      files[name] = fetch(new URL("pagefind/" + name, siteRoot())).then(function (r) {
+        if (!r.ok) throw new Error(name + ": " + r.status);
+        return r.json();
+      });
+      files[name].catch(function () { delete files[name]; });
     }
-    return wordLists[lang];
+    return files[name];
+  }
+
+  /** What every query of `lang` needs (2 KB): the page that explains each glossary term
+   *  (terms: {"copy on write": ["images/layers/#union-fs", heading, id]}) and the list pages. */
+  function glossaryOf(lang) {
+    return file("kb-words." + lang + ".terms.json").then(function (data) {
+      return {terms: data.terms || {}, lists: data.lists || {}};
+    });
+  }
+
+  /** The index's words of `lang` of the given kinds ("han": Chinese words, to cut a Chinese
+   *  query as the index was cut; "latin": English words and flags, for near misses), most
+   *  frequent first, as {list, set}. Fetched only when a query needs them. */
+  function lexicon(lang, kinds) {
+    return Promise.all(kinds.map(function (kind) {
+      return file("kb-words." + lang + "." + kind + ".json");
+    })).then(function (datas) {
+      var list = datas.reduce(function (all, data) { return all.concat(data.words); }, []);
+      return {list: list, set: new Set(list)};
+    });
   }
 
   document.addEventListener("focusin", function (event) {
@@ -356,29 +386,61 @@
     });
   }
 
-  /** Pagefind's results for a reader's query, with the parts it was searched as. */
+  /**
+   * Pagefind's results for a reader's query, with the parts it was searched as. The word lists
+   * are fetched only when a query needs them: the Chinese words when the query has Chinese in
+   * it (cut into the index's words, a near miss corrected); the English words and flags only
+   * when one of the query's words or flags is not a word of the index as typed (a near miss,
+   * or a word still being typed). Whether it is, is an exact search of each (Pagefind loads
+   * the same index chunks as for the query itself: no extra bytes); a plain search cannot
+   * tell, since Pagefind answers a word it does not have with similar words.
+   */
   function find(pagefind, query) {
-    return words_of(pageLanguage() === "en" ? "en" : "zh").then(function (words) {
-      var fixed = corrected(query, words);
-      var parts = plan(fixed, words);
-      var attempt = function (list) {
-        return run(pagefind, list).then(function (results) {
-          return {parts: list, words: words, query: fixed,
-                  results: results.map(function (r) { return {result: r, score: r.score}; })};
-        });
-      };
-      return attempt(parts).then(function (found) {
-        if (found.results.length) return found;
-        // flags as prefixes: the reader is still typing ("--memory-sw")
-        var prefixes = parts.map(function (p) {
-          return p.kind === "flag" ? Object.assign({}, p, {terms: [flagToken(p.text, true)]}) : p;
-        });
-        return attempt(prefixes).then(function (found2) {
-          if (found2.results.length || parts.length < 2) return found2;
-          // still nothing: pages with any of the words, those with more of them first
-          return anyOf(pagefind, prefixes).then(function (results) {
-            return {parts: prefixes, words: words, query: fixed, results: results};
+    var lang = indexLanguage();
+    var han = new RegExp("[" + HAN + "]").test(query);
+    return Promise.all([glossaryOf(lang), han ? lexicon(lang, ["han"]) : null])
+      .then(function (loaded) {
+        var glossary = loaded[0], hanWords = loaded[1];
+        var parts = plan(hanWords ? corrected(query, hanWords) : query, hanWords);
+        return allInIndex(pagefind, parts).then(function (asTyped) {
+          if (asTyped) return search(pagefind, query, glossary, hanWords);
+          return lexicon(lang, han ? ["han", "latin"] : ["latin"]).then(function (words) {
+            return search(pagefind, query, glossary, words);
           });
+        });
+      });
+  }
+
+  /** Is each English word and flag of the query a word of the index (exactly, not a prefix)? */
+  function allInIndex(pagefind, parts) {
+    var checked = parts.filter(function (p) { return p.kind !== "han"; });
+    return Promise.all(checked.map(function (p) {
+      return pagefind.search("\"" + p.terms[0] + "\"").then(function (found) {
+        return found.results.length > 0;
+      });
+    })).then(function (found) { return found.every(Boolean); });
+  }
+
+  function search(pagefind, query, glossary, words) {
+    var fixed = words ? corrected(query, words) : query;
+    var parts = plan(fixed, words);
+    var attempt = function (list) {
+      return run(pagefind, list).then(function (results) {
+        return {parts: list, words: glossary, query: fixed,
+                results: results.map(function (r) { return {result: r, score: r.score}; })};
+      });
+    };
+    return attempt(parts).then(function (found) {
+      if (found.results.length) return found;
+      // flags as prefixes: the reader is still typing ("--memory-sw")
+      var prefixes = parts.map(function (p) {
+        return p.kind === "flag" ? Object.assign({}, p, {terms: [flagToken(p.text, true)]}) : p;
+      });
+      return attempt(prefixes).then(function (found2) {
+        if (found2.results.length || parts.length < 2) return found2;
+        // still nothing: pages with any of the words, those with more of them first
+        return anyOf(pagefind, prefixes).then(function (results) {
+          return {parts: prefixes, words: glossary, query: fixed, results: results};
         });
       });
     });
@@ -525,20 +587,40 @@
     }
     sections.sort(function (a, b) { return b.score - a.score; });
     var rank = score * explained * (hasPhrase ? 2 : 1) * (1 + boost * (pageMatch + bestSection) / 2);
-    return [rank, [page].concat(sections)];
+    var named = explained > 1 || pageMatch === 1 || bestSection === 1;
+    return [rank, [page].concat(sections), named];
   }
 
-  /** Material's groups for the next `MAX_PAGES` results of `found` (from `start`), best first. */
-  function groups(found, start) {
-    var batch = found.pages.slice(start, start + MAX_PAGES);
+  /** Material's groups for `count` results of `found` (from `start`), best first, and where
+   *  the next batch starts: {items, next}. When no page of the first batch names the query
+   *  (a heading, the title or the glossary's page for the term), the best match may be just
+   *  below in Pagefind's order ("docker exec": the section titled so is on its 4th page): the
+   *  batch is ranked together with the next pages, up to MORE_PAGES. */
+  function groups(found, start, count) {
+    return ranked(found, start, count).then(function (list) {
+      var named = list.some(function (entry) { return entry[2]; });
+      if (start > 0 || named || found.pages.length <= count)
+        return {items: byRank(list), next: start + count};
+      return ranked(found, count, MORE_PAGES - count).then(function (more) {
+        return {items: byRank(list.concat(more)), next: MORE_PAGES};
+      });
+    });
+  }
+
+  function ranked(found, start, count) {
+    var batch = found.pages.slice(start, start + count);
     return Promise.all(batch.map(function (entry) { return entry.result.data(); }))
       .then(function (datas) {
         var root = siteRoot();
         return datas.map(function (data, i) {
           return group(data, batch[i].score, found.parts, root,
                        explainingPage(found.query, found.words), phraseOf(found.query));
-        }).sort(function (a, b) { return b[0] - a[0]; }).map(function (ranked) { return ranked[1]; });
+        });
       });
+  }
+
+  function byRank(list) {
+    return list.sort(function (a, b) { return b[0] - a[0]; }).map(function (entry) { return entry[1]; });
   }
 
   /**
@@ -556,7 +638,7 @@
     var terms = termsOf(found.parts).join(" ");
     found.pages = found.results;
     found.stubs = [];
-    if (!terms || found.results.length <= 1) return Promise.resolve(found);
+    if (!terms || found.results.length <= 1) return Promise.resolve(explainedFirst(found));
     return Promise.all(names.map(function (name) {
       return pagefind.search(terms, {filters: {list: name}}).then(function (only) {
         return only.results.length ? [name, only.results[0].id] : null;
@@ -574,8 +656,18 @@
                            score: 0, terms: highlight}]);
       });
       found.pages = found.results.filter(function (entry) { return !skip.has(entry.result.id); });
-      return found;
+      return explainedFirst(found);
     });
+  }
+
+  /** The page that explains the term the query names (its Pagefind id is in the glossary
+   *  file) goes into the first batch, whose excerpts are loaded and ranked (see group()). */
+  function explainedFirst(found) {
+    var term = explainingPage(found.query, found.words);
+    var id = term && term[3];
+    var at = id ? found.pages.findIndex(function (entry) { return entry.result.id === id; }) : -1;
+    if (at > 0) found.pages = [found.pages[at]].concat(found.pages.slice(0, at), found.pages.slice(at + 1));
+    return found;
   }
 
   /* ---------------------------------------------------------------- the stand-in worker */
@@ -616,13 +708,13 @@
     if (!shown || this.loadingMore || shown.next >= shown.found.pages.length) return;
     this.loadingMore = true;
     var start = shown.next;
-    groups(shown.found, start).then(function (items) {
+    groups(shown.found, start, MORE_PAGES).then(function (batch) {
       self.loadingMore = false;
       if (self.shown !== shown) return;
       var wrap = document.querySelector(".md-search__scrollwrap");
       var top = wrap ? wrap.scrollTop : 0;
-      shown.items = shown.items.concat(items);
-      shown.next = start + MAX_PAGES;
+      shown.items = shown.items.concat(batch.items);
+      shown.next = batch.next;
       self.show();
       if (wrap) wrap.scrollTop = top;
     }, function () { self.loadingMore = false; });
@@ -652,8 +744,8 @@
       return find(pagefind, query).then(function (found) {
         return listPages(pagefind, found);
       }).then(function (found) {
-        return groups(found, 0).then(function (items) {
-          return {found: found, items: items.concat(found.stubs), next: MAX_PAGES};
+        return groups(found, 0, FIRST_PAGES).then(function (batch) {
+          return {found: found, items: batch.items.concat(found.stubs), next: batch.next};
         });
       });
     });
