@@ -559,7 +559,8 @@
       seen.add(item.text);
       var match = titleMatch(item.title, tests);
       bestSection = Math.max(bestSection, match);
-      item.score *= 1 + boost * match;
+      // on a list page too, the section the query names comes first (the page gets no bonus)
+      item.score *= 1 + (boost || TITLE_BOOST) * match;
       sections.push(item);
     });
     if (!sections.length && !page.text) page.text = "<p>" + decode(data.excerpt) + "</p>";
@@ -587,7 +588,8 @@
     }
     sections.sort(function (a, b) { return b.score - a.score; });
     var rank = score * explained * (hasPhrase ? 2 : 1) * (1 + boost * (pageMatch + bestSection) / 2);
-    var named = explained > 1 || pageMatch === 1 || bestSection === 1;
+    // a list page's heading (the flag index's `docker cp`) does not name the best match
+    var named = explained > 1 || pageMatch === 1 || (boost > 0 && bestSection === 1);
     return [rank, [page].concat(sections), named];
   }
 
