@@ -151,6 +151,18 @@ def absolute_alternates(page_html: str, canonical_url: str | None, default_lang:
     return page_html
 
 
+SEARCH_DIALOG_RE = re.compile(r'<div class="md-search" data-md-component="search" role="dialog">'
+                              r'(?P<rest>.*?aria-label="(?P<name>[^"]+)")', re.S)
+
+
+def name_search_dialog(page_html: str) -> str:
+    """The search dialog gets an accessible name, the name of its search box (Material's
+    template gives the box one and the dialog none; axe: aria-dialog-name)."""
+    return SEARCH_DIALOG_RE.sub(
+        lambda m: '<div class="md-search" data-md-component="search" role="dialog" '
+                  f'aria-label="{m.group("name")}">{m.group("rest")}', page_html, count=1)
+
+
 def home_heading(page_html: str, title: str) -> str:
     """The home page's H1 is its title (the nav calls it 首页 / Home, which is not a heading)."""
     return f"<h1>{html.escape(title)}</h1>\n{page_html}"

@@ -66,3 +66,18 @@ def test_404_page_of_each_language(built_site, lang):
     assert switcher == {"zh": root, "en": root + "en/"}, switcher
     hrefs = {a["href"] for a in soup.select("article a[href]")}
     assert hrefs == {root, root + "en/"}, hrefs
+
+
+def test_search_dialog_is_named_in_every_page(built_site):
+    """axe's aria-dialog-name: the build names the dialog after its search box, in the page's
+    language (no script needed)."""
+    unnamed = []
+    for html in built_site.rglob("*.html"):
+        soup = parsed_html(html)
+        dialog = soup.select_one(".md-search[role=dialog]")
+        box = soup.select_one(".md-search__input")
+        if dialog is not None and (box is None or dialog.get("aria-label") != box.get("aria-label")):
+            unnamed.append(html.relative_to(built_site).as_posix())
+    assert not unnamed, unnamed[:10]
+    home = parsed_html(built_site / "index.html").select_one(".md-search[role=dialog]")
+    assert home is not None and home["aria-label"] == "搜索"

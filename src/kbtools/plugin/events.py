@@ -34,7 +34,8 @@ from kbtools.csp import add_meta as add_csp_meta
 from kbtools.htmlpolicy import sanitize
 from kbtools.pages import parse_page
 from kbtools.plugin.config import KbPluginConfig
-from kbtools.reader import absolute_alternates, enhance, home_heading, is_table_page
+from kbtools.reader import (absolute_alternates, enhance, home_heading, is_table_page,
+                            name_search_dialog)
 from kbtools.translation import last_commit_times, page_status
 
 NOTES = {
@@ -158,6 +159,7 @@ PRE_BLOCK_RE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S)
 def on_post_page(output, page, config, options: KbPluginConfig):
     output = add_csp_meta(output)      # first thing in <head>: kbtools/csp.py
     output = absolute_alternates(output, page.canonical_url)
+    output = name_search_dialog(output)
     if not options.strip_indentation:
         return output
     parts = PRE_BLOCK_RE.split(output)
@@ -182,7 +184,7 @@ def on_post_template(output, template_name, config, options: KbPluginConfig):
     every missing address); the English one is written to en/404.html."""
     if not template_name.endswith(".html"):
         return output
-    output = add_csp_meta(output)
+    output = name_search_dialog(add_csp_meta(output))
     if template_name != "404.html":
         return output
     lang = config["theme"]["language"]
