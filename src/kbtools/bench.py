@@ -16,7 +16,8 @@
    times each, with the machine's load average (a shared machine's figures vary with it);
 7. Lighthouse 12 (kbtools/lighthouse.py, npm lock in package.json): accessibility, best
    practices, SEO and performance of the home, containers/run, en resources/memory and
-   reference/flags pages, mobile and desktop, median of --runs runs with the spread.
+   flag index pages (reference/flags/ and its containers group), mobile and desktop, median of
+   --runs runs with the spread.
 
     kb bench              # everything
     kb bench --skip-tests --scales 10 --search-scales 1 10

@@ -47,8 +47,9 @@ FLAG_CELL_RE = re.compile(r"^\s*`?-{1,2}[A-Za-z0-9?]")
 SEPARATORS_RE = re.compile(r"^[\s,，、/]*$")
 DEFAULT_HEADERS = re.compile(r"默认|default", re.I)
 MAX_SHOWN = 90
-#: The generated flag index lists hidden and deprecated options on purpose (marked as such).
-GENERATED_INDEX = "reference/flags"
+#: The generated flag index (a landing page and a page per command group under this folder)
+#: lists hidden and deprecated options on purpose (marked as such).
+GENERATED_INDEX = "reference/flags/"
 
 
 @dataclass
@@ -147,10 +148,12 @@ def other_program_options(pages: list[Page]) -> dict[str, str]:
 
 
 class _PageChecker:
-    def __init__(self, page: Page, snapshot: Snapshot, others: dict[str, str]):
+    def __init__(self, page: Page, snapshot: Snapshot, others: dict[str, str],
+                 indexed: set[str] | None = None):
         self.page = page
         self.snapshot = snapshot
         self.others = others
+        self.indexed = indexed       # command paths with a flag index section (None: unchecked)
         self.problems: list[Problem] = []
         self.ignored_blocks, self.ignored_inline = _ignored_regions(page)
 
@@ -278,6 +281,11 @@ class _PageChecker:
         if command is None:
             return
         shown = " ".join(["docker", *program.split()[1:]])
+        if self.indexed is not None and command.path not in self.indexed:
+            self.report(table.marker.line, "KB320", f"`{shown}` has no section in the flag "
+                        "index, though this table documents its options",
+                        "add a section for it (id, command, group, summary and every option) to "
+                        "data/flag-descriptions.yml, then run: kb gen flag-index")
         default_column = next((i for i, head in enumerate(table.header)
                                if DEFAULT_HEADERS.search(head)), 1 if len(table.header) >= 3
                               else None)
@@ -306,7 +314,8 @@ class _PageChecker:
                                 f"(flag table)", hint)
                     continue
                 flags.append(flag)
-                if (flag.hidden or flag.deprecated) and self.page.key != GENERATED_INDEX:
+                if (flag.hidden or flag.deprecated) and \
+                        not self.page.key.startswith(GENERATED_INDEX):
                     better = f"`--{flag.replaced_by}`" if flag.replaced_by else "the current option"
                     self.report(row.line, "KB318", f"`{name}` is a "
                                 f"{'hidden' if flag.hidden else 'deprecated'} option of `{shown}`",
@@ -394,6 +403,23 @@ def demonstrated(issue: Issue, output: str) -> bool:
     return False
 
 
+def indexed_command_paths(snapshot: Snapshot) -> set[str] | None:
+    """Paths of the commands that have a flag index section ("" = the global options), or None
+    when the descriptions file cannot be read (the generator reports that itself)."""
+    from .gen.flag_index import IndexError_, indexed_commands   # the generator imports this module
+
+    try:
+        written = indexed_commands()
+    except IndexError_:
+        return None
+    paths = set()
+    for text in written:
+        command = snapshot.global_command if text == "docker" else snapshot.command(text)
+        if command is not None:
+            paths.add(command.path)
+    return paths
+
+
 def check_pages(pages: list[Page], snapshot: Snapshot | None = None,
                 snapshot_path: Path = CLI_SNAPSHOT) -> list[Problem]:
     """Every problem of the pages' docker command lines and flag tables (rules KB3xx)."""
@@ -405,10 +431,11 @@ def check_pages(pages: list[Page], snapshot: Snapshot | None = None,
                             f"snapshot ({type(error).__name__}: {error})",
                             "run kb snapshot")]
     others = other_program_options(pages)
+    indexed = indexed_command_paths(snapshot)
     problems: list[Problem] = []
     for page in pages:
         try:
-            problems.extend(_PageChecker(page, snapshot, others).run())
+            problems.extend(_PageChecker(page, snapshot, others, indexed).run())
         except Exception as error:  # noqa: BLE001 - a checker bug must not hide other pages
             problems.append(Problem(page.display, 0, "KB300", f"the CLI check failed on this "
                                     f"page ({type(error).__name__}: {error})",

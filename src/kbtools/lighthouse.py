@@ -20,7 +20,9 @@ from pathlib import Path
 from kbtools.browser import find_chromium, serve_site
 from kbtools.paths import REPO_ROOT
 
-PAGES = ["", "containers/run/", "en/resources/memory/", "reference/flags/"]
+# reference/flags/: the flag index's landing page; its largest table page is the containers group
+PAGES = ["", "containers/run/", "en/resources/memory/", "reference/flags/",
+         "reference/flags/containers/"]
 CATEGORIES = ["accessibility", "best-practices", "seo", "performance"]
 FORM_FACTORS = ["mobile", "desktop"]
 RUNS = 3

@@ -158,6 +158,14 @@ class Page:
         return display_path(self.path)
 
     @property
+    def site_path(self) -> str:
+        """Directory URL relative to the language's root: "" (home), "containers/run/",
+        "reference/flags/" (for reference/flags/index.md)."""
+        if self.key == "index":
+            return ""
+        return self.key[:-len("index")] if self.key.endswith("/index") else self.key + "/"
+
+    @property
     def title(self) -> str | None:
         value = self.front_matter.get("title")
         return value if isinstance(value, str) else None

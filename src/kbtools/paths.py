@@ -20,6 +20,7 @@ TAGS_FILE = DATA_DIR / "tags.yml"                 # the controlled tag vocabular
 CLI_SNAPSHOT = DATA_DIR / "docker-cli.json"       # flags of the Docker CLI, generated
 VERIFIED_ENGINE = DATA_DIR / "verified-engine.yml"  # engine the examples last ran on
 GLOSSARY_FILE = DATA_DIR / "glossary.yml"         # bilingual terms
+FLAG_DESCRIPTIONS = DATA_DIR / "flag-descriptions.yml"  # groups, sections, option texts of the flag index
 SITE_REQUIREMENTS = REPO_ROOT / "requirements" / "site.txt"  # what building the site needs
 
 LANGUAGES = ("zh", "en")        # zh is the default language (unsuffixed files)

@@ -212,6 +212,10 @@ _RULES = [
     _error('KB319',
            "a flag table lists the same option twice",
            "remove one of the rows"),
+    _error('KB320',
+           "a flag table documents a docker command that has no section in the flag index "
+           "(every command a page's flag table documents is in the index)",
+           "add the command's section to data/flag-descriptions.yml and run kb gen flag-index"),
     _error('KB330',
            "a `<!-- cli-check: ignore -->` comment gives no reason",
            "write <!-- cli-check: ignore=\"why this wrong command is shown\" -->"),

@@ -66,8 +66,12 @@ ROOT = "article.md-content__inner"      # what is indexed of a page
 # every page would be the excerpt of every page), command output in console blocks (container
 # ids, build logs), the last-updated line.
 EXCLUDE = [".headerlink", ".kb-note", ".highlight .go", ".md-source-file"]
-# Pages that list every term (relative to a language's root) and their weight.
-LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3, "reference/flags/": 0.5}
+# Pages that list every term (relative to a language's root) and their weight; every page of
+# the flag index (its landing page and the group pages under it) weighs FLAG_INDEX_WEIGHT (as
+# the glossary: a group page is a fifth of the old single page, so Pagefind ranks it higher).
+LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3}
+FLAG_INDEX = "reference/flags/"
+FLAG_INDEX_WEIGHT = 0.3
 PAGEFIND_HEADER = b"pagefind_dcd"     # what Pagefind's gzipped files start with, unzipped
 SKIPPED = ("404.html", "tags/index.html", INDEX_DIR + "/", "assets/", "search/")
 
@@ -83,9 +87,25 @@ LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,}[0-9]{0,3}(?![a-z0-9])")
 # Ids of elements other than headings: Pagefind keeps every element with an id as an anchor of
 # the page's fragment, but makes sections only of headings.
 NON_HEADING_ID = re.compile(r'(<(?!h[1-6][\s>])[a-z][a-z0-9]*\b[^>]*?)\s+id="[^"]*"', re.I)
-# The two largest pages (13-17 KB of excerpt data each): results list them as a link, without
-# loading their excerpts (Pagefind's filter "list" tells whether they match).
-LISTS = {"reference/flags/": "flags", "reference/glossary/": "glossary"}
+# The pages with the largest excerpt data: results list them as a link, without loading their
+# excerpts (Pagefind's filter "list" tells whether they match): the glossary, and each group
+# page of the flag index as "flags-<group>" (reference/flags/containers/ -> flags-containers;
+# the browser script shows those for flag queries only).
+LISTS = {"reference/glossary/": "glossary"}
+
+
+def list_weight(page: str) -> float | None:
+    """Search weight of a page that lists terms ('reference/flags/containers/'), else None."""
+    if page.startswith(FLAG_INDEX):
+        return FLAG_INDEX_WEIGHT
+    return LIST_PAGES.get(page)
+
+
+def list_name(page: str) -> str | None:
+    """The "list" filter of a page listed as a link in results, else None."""
+    if page.startswith(FLAG_INDEX) and page != FLAG_INDEX:
+        return "flags-" + page[len(FLAG_INDEX):].strip("/").replace("/", "-")
+    return LISTS.get(page)
 
 
 def encode_han(word: str) -> str:
@@ -165,12 +185,12 @@ def _indexed_copy(html: str, rel: str, segmenter: _Segmenter) -> str:
         html = html.replace('<html lang="zh"', f'<html lang="{ZH_INDEX_LANGUAGE}"', 1)
     page = rel[3:] if lang == "en" else rel
     page = page[:-len("index.html")]
-    weight = LIST_PAGES.get(page)
+    weight = list_weight(page)
     attributes = ' data-pagefind-body'
     if weight is not None:   # the browser script gives their headings no extra rank either
         attributes += f' data-pagefind-weight="{weight}" data-pagefind-meta="list:1"'
-    if page in LISTS:
-        attributes += f' data-pagefind-filter="list:{LISTS[page]}"'
+    if list_name(page):
+        attributes += f' data-pagefind-filter="list:{list_name(page)}"'
     html = html.replace('<article class="md-content__inner md-typeset"',
                         '<article class="md-content__inner md-typeset"' + attributes, 1)
     start = html.find("<article")
@@ -207,6 +227,14 @@ def explaining_pages(glossary, site_dir: Path, lang: str) -> dict[str, list[str]
             for form in term.forms(form_lang):
                 pages.setdefault(term_key(form), [target, heading, term.id])
     return pages
+
+
+def list_pages(site_dir: Path) -> list[str]:
+    """The pages listed as a link in results that the built site has ('reference/glossary/',
+    'reference/flags/containers/', ...)."""
+    flags = sorted(f"{FLAG_INDEX}{folder.name}/" for folder in (site_dir / FLAG_INDEX).glob("*")
+                   if (folder / "index.html").is_file())
+    return [page for page in [*LISTS, *flags] if list_name(page)]
 
 
 def page_title(site_dir: Path, lang: str, page: str) -> str:
@@ -267,9 +295,9 @@ def build_index(site_dir: Path) -> None:
         _write_json(target / TERMS_FILE.format(lang=lang), {
             "terms": terms,
             # relative to the site's root, as Material's results are
-            "lists": {name: [("en/" if lang == "en" else "") + page,
-                             page_title(site_dir, lang, page)]
-                      for page, name in LISTS.items()}})
+            "lists": {list_name(page): [("en/" if lang == "en" else "") + page,
+                                        page_title(site_dir, lang, page)]
+                      for page in list_pages(site_dir)}})
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).
     for name in target.glob("pagefind-*ui.*"):
         name.unlink()

@@ -29,7 +29,7 @@ SITE_HOST = re.search(r"^site_url:\s*(\S+)", (REPO_ROOT / "mkdocs.yml").read_tex
 # Pages checked in the dark scheme too (axe's colour rules are slow on 2 shared cores): between
 # them they show every element the stylesheet colours (nav, tabs, code, tables, admonitions,
 # notes, tags, glossary, footer).
-DARK_SAMPLE = ["", "en/", "containers/run/", "en/resources/memory/", "reference/flags/",
+DARK_SAMPLE = ["", "en/", "containers/run/", "en/resources/memory/", "reference/flags/containers/",
                "en/reference/glossary/", "basics/architecture/", "tags/"]
 
 
@@ -354,7 +354,7 @@ def test_chinese_text_in_tables_and_admonitions_is_at_least_14px(site_in_browser
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_flag_index_reads_on_a_phone_and_on_a_desktop(site_in_browser, lang):
     base, browser = site_in_browser
-    url = base + ("en/" if lang == "en" else "") + "reference/flags/"
+    url = base + ("en/" if lang == "en" else "") + "reference/flags/containers/"   # the largest
     context = browser.new_context(viewport={"width": PHONE, "height": 740})
     try:
         page = context.new_page()
@@ -383,3 +383,34 @@ def test_flag_index_reads_on_a_phone_and_on_a_desktop(site_in_browser, lang):
         assert wrap.count("gradient") == 4, wrap
     finally:
         context.close()
+
+
+# Links into the flag index from before it was split into group pages: (fragment, group page).
+# rm/rmi, network-create/network-connect and compose/compose-up are prefixes of each other.
+OLD_FLAG_LINKS = [("run-memory-swap", "containers"), ("run", "containers"),
+                  ("rm-force", "containers"), ("rmi-force", "images"),
+                  ("network-create-driver", "data-network"), ("compose-up-wait", "compose"),
+                  ("compose-file", "compose"), ("system-prune-all", "system")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_old_single_page_flag_links_reach_the_row_on_its_group_page(site_in_browser, lang):
+    base, browser = site_in_browser
+    landing = base + ("en/" if lang == "en" else "") + "reference/flags/"
+    page = browser.new_page()
+    try:
+        for fragment, group in OLD_FLAG_LINKS:
+            page.goto(landing + "#" + fragment, wait_until="networkidle")
+            page.wait_for_url(landing + group + "/#" + fragment, timeout=5000)
+            top = page.evaluate(f"document.getElementById('{fragment}').getBoundingClientRect().top")
+            assert 0 <= top < 740, (fragment, top)       # the row is on screen
+        # a fragment the landing page has (the global options) or that names no section stays
+        for fragment in ("global-host", "no-such-option"):
+            page.goto(landing + "#" + fragment, wait_until="networkidle")
+            page.wait_for_timeout(300)
+            assert page.url == landing + "#" + fragment
+        # an old link followed while the landing page is open is forwarded too
+        page.evaluate("location.hash = '#exec-workdir'")
+        page.wait_for_url(landing + "containers/#exec-workdir", timeout=5000)
+    finally:
+        page.close()

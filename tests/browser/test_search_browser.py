@@ -200,8 +200,29 @@ QUERIES = [
     ("en", "docker rmi", "images/build/#rmi"),
 ]
 
-# Flag queries must also find the flag index (docs/reference/flags*.md, one row per flag).
+# Flag queries must also find the flag index: the page of docs/reference/flags/ that has the
+# flag's row (a group page such as containers.md, one row per flag and command).
 FLAG_INDEX_QUERIES = [(lang, query) for lang, query, _ in QUERIES if query.startswith("-")]
+MISTYPED_FLAGS = {"--memroy-swap": "--memory-swap"}    # queries the search corrects
+
+
+def flag_index_pages(flag: str) -> set[str]:
+    """Site paths of the flag index pages with a row for this flag, e.g.
+    {'reference/flags/containers/', 'reference/flags/compose/'} for ``-d``; for combined short
+    flags (``-it``) the pages with a row for each of them."""
+    if not flag.startswith("--") and len(flag) > 2:
+        wanted = [f"-{char}" for char in flag[1:]]
+        pages = [flag_index_pages(one) for one in wanted]
+        return set.intersection(*pages)
+    pages = set()
+    for md in sorted((REPO_ROOT / "docs" / "reference" / "flags").glob("*.md")):
+        if md.name.endswith(".en.md"):
+            continue
+        for line in md.read_text(encoding="utf-8").splitlines():
+            if line.startswith("| <a id=") and f"`{flag}`" in line.split(" | ", 1)[0]:
+                pages.add("reference/flags/" + ("" if md.stem == "index" else md.stem + "/"))
+                break
+    return pages
 
 WAIT_MS = 15_000
 
@@ -354,12 +375,12 @@ def test_query_table_covers_both_languages_and_every_content_page():
 def content_pages() -> list[str]:
     """Site paths ('resources/memory/') of the Chinese content pages in docs/ (not the home,
     tags, glossary or flag index pages, which are navigation)."""
-    navigation = {"index.md", "tags.md", "reference/glossary.md", "reference/flags.md"}
+    navigation = {"index.md", "tags.md", "reference/glossary.md"}
     docs = REPO_ROOT / "docs"
     paths = []
     for md in sorted(docs.rglob("*.md")):
         rel = md.relative_to(docs).as_posix()
-        if rel.endswith(".en.md") or rel in navigation:
+        if rel.endswith(".en.md") or rel in navigation or rel.startswith("reference/flags/"):
             continue
         paths.append(rel[:-len(".md")] + "/")
     return paths
@@ -371,9 +392,11 @@ def test_flag_query_also_finds_the_flag_index(search_boxes, lang, query):
     box = search_boxes[lang]
     box.search(query)
     hits = box.hits(everything=True)
-    flag_index = prefixed(lang, "reference/flags/")
-    assert any(hit.page == flag_index for hit in hits), (
-        f"{query!r} on the {lang} site does not find the flag index {flag_index} "
+    flag = query.split()[0]
+    expected = {prefixed(lang, page) for page in flag_index_pages(MISTYPED_FLAGS.get(flag, flag))}
+    assert expected, f"no flag index page has a row for {flag}"
+    assert any(hit.page in expected for hit in hits), (
+        f"{query!r} on the {lang} site does not find the flag index page(s) {sorted(expected)} "
         f"(results: {describe(hits, 20)})")
 
 
@@ -492,7 +515,8 @@ LANGUAGE_FILES = {
 }
 
 
-@pytest.mark.parametrize("path", ["", "containers/run/", "en/resources/memory/", "reference/flags/"],
+@pytest.mark.parametrize("path", ["", "containers/run/", "en/resources/memory/", "reference/flags/",
+                                  "reference/flags/containers/"],
                          ids=lambda path: "/" + path)
 def test_page_load_fetches_nothing_for_search_and_fits_the_budget(site, path):
     base_url, browser = site

@@ -26,7 +26,7 @@ def test_both_languages_are_built_for_every_page(built_site):
     missing = []
     for page in load_pages():
         key = page.key
-        folder = "" if key == "index" else key + "/"
+        folder = page.site_path
         prefix = "" if page.lang == "zh" else "en/"
         html = built_site / prefix / folder / "index.html"
         if not html.is_file():

@@ -22,7 +22,7 @@ def history() -> dict[str, int]:
 
 
 def built_html(site, page):
-    folder = "" if page.key == "index" else page.key + "/"
+    folder = page.site_path
     prefix = "" if page.lang == "zh" else "en/"
     return parsed_html(site / prefix / folder / "index.html")
 

@@ -8,6 +8,7 @@ import json
 import re
 
 from kbtools import sitesearch
+from kbtools.gen.flag_index import load_groups
 from kbtools.pages import load_pages
 
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -48,7 +49,13 @@ def test_word_lists_hold_the_words_and_the_glossary_pages(built_site):
         prefix = "/en/" if lang == "en" else "/"
         assert page_id == ids[prefix + "images/layers/"]
         assert page_id.startswith("en_" if lang == "en" else sitesearch.ZH_INDEX_LANGUAGE + "_")
-        assert set(data["lists"]) == {"flags", "glossary"}
+        # the glossary and each group page of the flag index are listed as links in results
+        groups = load_groups()
+        assert set(data["lists"]) == {"glossary"} | {f"flags-{group.id}" for group in groups}
+        for group in groups:
+            page, title = data["lists"][f"flags-{group.id}"]
+            assert page == prefix.lstrip("/") + f"reference/flags/{group.id}/"
+            assert title == group.title[lang]
         for target, _, _, page_id in data["terms"].values():
             page = built_site / prefix.lstrip("/") / target.split("#")[0] / "index.html"
             assert page.is_file(), f"glossary term points to a missing page: {target}"

@@ -27,9 +27,9 @@ def test_a_stale_file_is_reported_at_its_first_differing_line():
 def test_flag_index_check_names_file_and_line(tmp_path, capsys):
     from kbtools.gen import flag_index
 
-    (tmp_path / "flags.en.md").write_text("stale\n", encoding="utf-8")
+    (tmp_path / "index.en.md").write_text("stale\n", encoding="utf-8")
     assert flag_index.main(["--check", "--out-dir", str(tmp_path)]) == 1
-    assert f"{tmp_path / 'flags.en.md'}:1: out of date" in capsys.readouterr().err
+    assert f"{tmp_path / 'index.en.md'}:1: out of date" in capsys.readouterr().err
 
 
 def test_a_generated_region_is_written_checked_and_its_markers_required(tmp_path, capsys):

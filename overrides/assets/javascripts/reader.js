@@ -14,6 +14,12 @@
  *    (arrow keys scroll it), as Material does for code blocks.
  * 6. Table cells get data-label = their column heading: on a phone each row is a card and the
  *    stylesheet shows the labels (written here, not by the build: ~5 KB less on the flag index).
+ * 7. A page that lists where its sections went forwards a fragment it does not have. The flag
+ *    index was one page; its landing page now links every command to its section on a group
+ *    page (containers/#run), so a shared reference/flags/#run-memory-swap goes to
+ *    reference/flags/containers/#run-memory-swap: the longest linked id that the fragment is or
+ *    starts with ("run" + "-memory-swap") names the page. Only links to pages under the current
+ *    one count.
  * tests/browser/test_reader.py checks each of these in Chromium.
  */
 (function () {
@@ -36,7 +42,25 @@
     if (link && location.hash) link.href = link.href.split("#")[0] + location.hash;
   }, true);
 
+  function forwardFragment() {
+    var wanted = decodeURIComponent(location.hash.slice(1));
+    if (!wanted || document.getElementById(wanted)) return;
+    var best = null, bestId = "";
+    document.querySelectorAll(".md-content a[href*='#']").forEach(function (link) {
+      var target = new URL(link.href, location.href);
+      var id = decodeURIComponent(target.hash.slice(1));
+      if (target.pathname === location.pathname || target.pathname.indexOf(location.pathname) !== 0) return;
+      if ((wanted === id || wanted.indexOf(id + "-") === 0) && id.length > bestId.length) {
+        best = target;
+        bestId = id;
+      }
+    });
+    if (best) location.replace(best.pathname + best.search + "#" + encodeURIComponent(wanted));
+  }
+  window.addEventListener("hashchange", forwardFragment);
+
   document.addEventListener("DOMContentLoaded", function () {
+    forwardFragment();
     var notFound = document.querySelector("[data-kb-404]");
     var root = notFound && notFound.getAttribute("data-kb-404");
     if (root && document.documentElement.lang !== "en" && location.pathname.indexOf(root + "en/") === 0) {

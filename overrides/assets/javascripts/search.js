@@ -560,7 +560,8 @@
       seen.add(item.text);
       var match = titleMatch(item.title, tests);
       bestSection = Math.max(bestSection, match);
-      item.score *= 1 + boost * match;
+      // on a list page too, the section the query names comes first (the page gets no bonus)
+      item.score *= 1 + (boost || TITLE_BOOST) * match;
       sections.push(item);
     });
     if (!sections.length && !page.text) page.text = "<p>" + decode(data.excerpt) + "</p>";
@@ -588,7 +589,8 @@
     }
     sections.sort(function (a, b) { return b.score - a.score; });
     var rank = score * explained * (hasPhrase ? 2 : 1) * (1 + boost * (pageMatch + bestSection) / 2);
-    var named = explained > 1 || pageMatch === 1 || bestSection === 1;
+    // a list page's heading (the flag index's `docker cp`) does not name the best match
+    var named = explained > 1 || pageMatch === 1 || (boost > 0 && bestSection === 1);
     return [rank, [page].concat(sections), named];
   }
 
@@ -627,14 +629,15 @@
   /**
    * The flag index and the glossary have the largest excerpt data (13-17 KB each): they are
    * listed after the first pages as a link (the glossary's to the term the query names)
-   * without loading it, when Pagefind's filter on that page says it matches. The flag index
-   * only for a flag query (there it is the table of every flag).
+   * without loading it, when Pagefind's filter on that page says it matches. The flag index's
+   * group pages only for a flag query (there each is the table of every flag of its commands).
    * Sets found.pages: the results whose excerpts are loaded, in Pagefind's order.
    */
   function listPages(pagefind, found) {
     var lists = (found.words && found.words.lists) || {};
     var isFlag = found.parts.some(function (p) { return p.kind === "flag"; });
-    var names = Object.keys(lists).filter(function (name) { return name !== "flags" || isFlag; });
+    // the flag index's group pages ("flags-containers", ...) only for a flag query
+    var names = Object.keys(lists).filter(function (name) { return name.indexOf("flags") !== 0 || isFlag; });
     var terms = termsOf(found.parts).join(" ");
     found.pages = found.results;
     found.stubs = [];

@@ -12,7 +12,8 @@ import importlib
 #: target -> (module, what it writes)
 GENERATORS: dict[str, tuple[str, str]] = {
     "flag-index": ("kbtools.gen.flag_index",
-                   "docs/reference/flags{,.en}.md from data/docker-cli.json and "
+                   "docs/reference/flags/*.md (landing page + one per command group) from "
+                   "data/docker-cli.json and "
                    "data/flag-descriptions.yml"),
     "glossary": ("kbtools.gen.glossary",
                  "docs/reference/glossary{,.en}.md from data/glossary.yml"),
