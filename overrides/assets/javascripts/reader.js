@@ -9,7 +9,7 @@
  *    error without touching the network, and Material leaves links alone as it does after a 404.
  * 2. The language selector keeps the #section: heading ids are the same in both languages.
  * 3. The 404 page speaks the language of the address: under en/ the English page is shown.
- * 4. The search dialog has an accessible name (the name of the search box).
+ * 4. (The search dialog's accessible name is written by the build: kbtools.reader.)
  * 5. A table wider than the page scrolls in its own box: that box can take the keyboard focus
  *    (arrow keys scroll it), as Material does for code blocks.
  * 6. Table cells get data-label = their column heading: on a phone each row is a card and the
@@ -77,11 +77,6 @@
         });
       });
     });
-    var dialog = document.querySelector(".md-search[role=dialog]");
-    var input = document.querySelector(".md-search__input");
-    if (dialog && input && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
-      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder);
-    }
   });
 
   window.addEventListener("load", function () {
