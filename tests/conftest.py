@@ -66,3 +66,21 @@ def site_in_browser(built_site: Path):
             "requirements/dev.txt; never 'playwright install')")
     with serve_site(built_site) as base_url, chromium() as browser:
         yield base_url, browser
+
+
+@pytest.fixture
+def open_page(site_in_browser):
+    """``open_page(**context_options) -> (base URL, page)``: a new page in a browser context of
+    its own (viewport, permissions, ...); every context the test opened is closed after it,
+    whether it passed or failed."""
+    base_url, browser = site_in_browser
+    contexts = []
+
+    def open_(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return base_url, context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -235,154 +235,123 @@ def _console_blocks(markdown: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page_src", ["containers/run", "resources/memory", "containers/interact"])
-def test_copy_button_copies_exactly_the_commands(site_in_browser, lang, page_src):
-    base, browser = site_in_browser
+def test_copy_button_copies_exactly_the_commands(open_page, lang, page_src):
     suffix = ".en.md" if lang == "en" else ".md"
     expected = _console_blocks((REPO_ROOT / "docs" / (page_src + suffix)).read_text(encoding="utf-8"))
     assert expected and any(len(block) > 1 for block in expected)
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    try:
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(base + ("en/" if lang == "en" else "") + page_src + "/", wait_until="networkidle")
-        copied = []
-        blocks = page.locator("div.highlight:has(.gp)")
-        assert blocks.count() == len(expected)
-        for index in range(blocks.count()):
-            block = blocks.nth(index)
-            block.hover()
-            block.locator("button[data-md-type=copy]").click()
-            copied.append(page.evaluate("navigator.clipboard.readText()"))
-        assert copied == ["\n".join(block) for block in expected]
-    finally:
-        context.close()
+    base, page = open_page(permissions=["clipboard-read", "clipboard-write"])
+    page.set_default_timeout(10_000)
+    page.goto(base + ("en/" if lang == "en" else "") + page_src + "/", wait_until="networkidle")
+    copied = []
+    blocks = page.locator("div.highlight:has(.gp)")
+    assert blocks.count() == len(expected)
+    for index in range(blocks.count()):
+        block = blocks.nth(index)
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        copied.append(page.evaluate("navigator.clipboard.readText()"))
+    assert copied == ["\n".join(block) for block in expected]
 
 
-def test_language_switch_keeps_the_section(site_in_browser):
-    base, browser = site_in_browser
-    page = browser.new_page()
-    try:
-        page.goto(base + "containers/run/#restart", wait_until="networkidle")
-        page.locator(".md-header__option .md-select").hover()
-        page.locator("a.md-select__link[hreflang=en]").click()
-        page.wait_for_load_state("networkidle")
-        assert urlsplit(page.url).path.endswith("/en/containers/run/")
-        assert urlsplit(page.url).fragment == "restart"
-        page.locator(".md-header__option .md-select").hover()
-        page.locator("a.md-select__link[hreflang=zh]").click()
-        page.wait_for_load_state("networkidle")
-        assert page.url == base + "containers/run/#restart"
-    finally:
-        page.close()
+def test_language_switch_keeps_the_section(open_page):
+    base, page = open_page()
+    page.goto(base + "containers/run/#restart", wait_until="networkidle")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a.md-select__link[hreflang=en]").click()
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path.endswith("/en/containers/run/")
+    assert urlsplit(page.url).fragment == "restart"
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a.md-select__link[hreflang=zh]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == base + "containers/run/#restart"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_404_page_speaks_the_language_of_the_address(site_in_browser, lang):
-    base, browser = site_in_browser
-    page = browser.new_page()
-    try:
-        prefix = "en/" if lang == "en" else ""
-        response = page.goto(base + prefix + "no-such-page/", wait_until="networkidle")
-        assert response.status == 404
-        page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=5000)
-        heading = page.locator("article h1").inner_text()
-        assert ("Page not found" in heading) if lang == "en" else ("找不到" in heading), heading
-        assert page.locator("link[rel=alternate][hreflang]").count() == 0
-        links = {a.get_attribute("hreflang"): a.get_attribute("href")
-                 for a in page.locator("a.md-select__link").all()}
-        root = urlsplit(base).path
-        assert links == {"zh": root, "en": root + "en/"}, links
-    finally:
-        page.close()
+def test_404_page_speaks_the_language_of_the_address(open_page, lang):
+    base, page = open_page()
+    prefix = "en/" if lang == "en" else ""
+    response = page.goto(base + prefix + "no-such-page/", wait_until="networkidle")
+    assert response.status == 404
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=5000)
+    heading = page.locator("article h1").inner_text()
+    assert ("Page not found" in heading) if lang == "en" else ("找不到" in heading), heading
+    assert page.locator("link[rel=alternate][hreflang]").count() == 0
+    links = {a.get_attribute("hreflang"): a.get_attribute("href")
+             for a in page.locator("a.md-select__link").all()}
+    root = urlsplit(base).path
+    assert links == {"zh": root, "en": root + "en/"}, links
 
 
-def test_glossary_tooltip_opens_from_the_keyboard(site_in_browser):
-    base, browser = site_in_browser
-    page = browser.new_page()
-    try:
-        page.goto(base + "containers/run/", wait_until="networkidle")
-        for _ in range(120):
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.tagName") == "ABBR":
-                break
-        else:
-            pytest.fail("Tab never reached a glossary term (<abbr>)")
-        page.wait_for_timeout(300)
-        tooltip = page.evaluate("""() => {
-          const id = document.activeElement.getAttribute('aria-describedby');
-          const tip = id && document.getElementById(id);
-          return tip ? [getComputedStyle(tip).visibility, tip.innerText] : null }""")
-        assert tooltip and tooltip[0] == "visible" and len(tooltip[1]) > 10, tooltip
-    finally:
-        page.close()
+def test_glossary_tooltip_opens_from_the_keyboard(open_page):
+    base, page = open_page()
+    page.goto(base + "containers/run/", wait_until="networkidle")
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "ABBR":
+            break
+    else:
+        pytest.fail("Tab never reached a glossary term (<abbr>)")
+    page.wait_for_timeout(300)
+    tooltip = page.evaluate("""() => {
+      const id = document.activeElement.getAttribute('aria-describedby');
+      const tip = id && document.getElementById(id);
+      return tip ? [getComputedStyle(tip).visibility, tip.innerText] : null }""")
+    assert tooltip and tooltip[0] == "visible" and len(tooltip[1]) > 10, tooltip
 
 
-def test_diagrams_are_dark_in_the_dark_scheme_and_open_full_size(site_in_browser):
-    base, browser = site_in_browser
-    context = browser.new_context(viewport={"width": PHONE, "height": 740})
-    try:
-        page = context.new_page()
-        page.goto(base + "basics/what-is-a-container/", wait_until="networkidle")
-        image = page.locator("article img[src*='assets/diagrams/']").first
-        assert "invert" not in image.evaluate("i => getComputedStyle(i).filter")
-        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-        assert "invert" in image.evaluate("i => getComputedStyle(i).filter")
-        link = image.locator("xpath=ancestor::a[1]")
-        href = link.get_attribute("href")
-        assert href and href.endswith(".svg") and href == image.get_attribute("src")
-        with page.expect_navigation():
-            link.click()
-        assert page.url.endswith(".svg")
-        assert page.evaluate("document.documentElement.tagName.toLowerCase()") == "svg"
-    finally:
-        context.close()
+def test_diagrams_are_dark_in_the_dark_scheme_and_open_full_size(open_page):
+    base, page = open_page(viewport={"width": PHONE, "height": 740})
+    page.goto(base + "basics/what-is-a-container/", wait_until="networkidle")
+    image = page.locator("article img[src*='assets/diagrams/']").first
+    assert "invert" not in image.evaluate("i => getComputedStyle(i).filter")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    assert "invert" in image.evaluate("i => getComputedStyle(i).filter")
+    link = image.locator("xpath=ancestor::a[1]")
+    href = link.get_attribute("href")
+    assert href and href.endswith(".svg") and href == image.get_attribute("src")
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith(".svg")
+    assert page.evaluate("document.documentElement.tagName.toLowerCase()") == "svg"
 
 
-def test_chinese_text_in_tables_and_admonitions_is_at_least_14px(site_in_browser):
-    base, browser = site_in_browser
-    page = browser.new_page()
-    try:
-        page.goto(base + "resources/memory/", wait_until="networkidle")
-        sizes = page.evaluate("""() => [...document.querySelectorAll(
-            'article td, article .admonition p:not(.admonition-title)')].map(
-            e => parseFloat(getComputedStyle(e).fontSize))""")
-        assert sizes and min(sizes) >= 14, sorted(sizes)[:5]
-    finally:
-        page.close()
+def test_chinese_text_in_tables_and_admonitions_is_at_least_14px(open_page):
+    base, page = open_page()
+    page.goto(base + "resources/memory/", wait_until="networkidle")
+    sizes = page.evaluate("""() => [...document.querySelectorAll(
+        'article td, article .admonition p:not(.admonition-title)')].map(
+        e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes and min(sizes) >= 14, sorted(sizes)[:5]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_flag_index_reads_on_a_phone_and_on_a_desktop(site_in_browser, lang):
-    base, browser = site_in_browser
+def test_flag_index_reads_on_a_phone_and_on_a_desktop(open_page, lang):
+    base, page = open_page(viewport={"width": PHONE, "height": 740})
     url = base + ("en/" if lang == "en" else "") + "reference/flags/containers/"   # the largest
-    context = browser.new_context(viewport={"width": PHONE, "height": 740})
-    try:
-        page = context.new_page()
-        page.goto(url, wait_until="networkidle")
-        # each row is a card: the flag name and its description both fully on screen, the
-        # description as wide as the card
-        rows = page.evaluate("""() => [...document.querySelectorAll('article table tbody tr')].slice(0, 60)
-            .map(tr => { const a = tr.cells[0].getBoundingClientRect();
-                         const d = tr.querySelector('td.kb-wide').getBoundingClientRect();
-                         return [a.left, a.right, d.left, d.right, d.width]; })""")
-        assert len(rows) == 60
-        for flag_left, flag_right, desc_left, desc_right, desc_width in rows:
-            assert flag_left >= 0 and flag_right <= PHONE
-            assert desc_left >= 0 and desc_right <= PHONE and desc_width >= 280
-        page.set_viewport_size({"width": DESKTOP, "height": 900})
-        page.wait_for_timeout(100)
-        height = page.evaluate("document.documentElement.scrollHeight")
-        rows = page.evaluate("document.querySelectorAll('article table tbody tr').length")
-        assert height / rows <= 80, f"{height} px for {rows} rows"   # was 95 px a row
-        widths = page.evaluate("""() => [...document.querySelectorAll('article td.kb-wide')]
-            .slice(0, 50).map(td => td.getBoundingClientRect().width)""")
-        assert min(widths) >= 300, min(widths)
-        # a table wider than its box shows shadows at the scrolling edges and takes the focus
-        wrap = page.evaluate("""() => { const w = document.querySelector('.md-typeset__scrollwrap');
-            return getComputedStyle(w).backgroundImage }""")
-        assert wrap.count("gradient") == 4, wrap
-    finally:
-        context.close()
+    page.goto(url, wait_until="networkidle")
+    # each row is a card: the flag name and its description both fully on screen, the
+    # description as wide as the card
+    rows = page.evaluate("""() => [...document.querySelectorAll('article table tbody tr')].slice(0, 60)
+        .map(tr => { const a = tr.cells[0].getBoundingClientRect();
+                     const d = tr.querySelector('td.kb-wide').getBoundingClientRect();
+                     return [a.left, a.right, d.left, d.right, d.width]; })""")
+    assert len(rows) == 60
+    for flag_left, flag_right, desc_left, desc_right, desc_width in rows:
+        assert flag_left >= 0 and flag_right <= PHONE
+        assert desc_left >= 0 and desc_right <= PHONE and desc_width >= 280
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    page.wait_for_timeout(100)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    rows = page.evaluate("document.querySelectorAll('article table tbody tr').length")
+    assert height / rows <= 80, f"{height} px for {rows} rows"   # was 95 px a row
+    widths = page.evaluate("""() => [...document.querySelectorAll('article td.kb-wide')]
+        .slice(0, 50).map(td => td.getBoundingClientRect().width)""")
+    assert min(widths) >= 300, min(widths)
+    # a table wider than its box shows shadows at the scrolling edges and takes the focus
+    wrap = page.evaluate("""() => { const w = document.querySelector('.md-typeset__scrollwrap');
+        return getComputedStyle(w).backgroundImage }""")
+    assert wrap.count("gradient") == 4, wrap
 
 
 # Links into the flag index from before it was split into group pages: (fragment, group page).
@@ -394,23 +363,19 @@ OLD_FLAG_LINKS = [("run-memory-swap", "containers"), ("run", "containers"),
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_old_single_page_flag_links_reach_the_row_on_its_group_page(site_in_browser, lang):
-    base, browser = site_in_browser
+def test_old_single_page_flag_links_reach_the_row_on_its_group_page(open_page, lang):
+    base, page = open_page()
     landing = base + ("en/" if lang == "en" else "") + "reference/flags/"
-    page = browser.new_page()
-    try:
-        for fragment, group in OLD_FLAG_LINKS:
-            page.goto(landing + "#" + fragment, wait_until="networkidle")
-            page.wait_for_url(landing + group + "/#" + fragment, timeout=5000)
-            top = page.evaluate(f"document.getElementById('{fragment}').getBoundingClientRect().top")
-            assert 0 <= top < 740, (fragment, top)       # the row is on screen
-        # a fragment the landing page has (the global options) or that names no section stays
-        for fragment in ("global-host", "no-such-option"):
-            page.goto(landing + "#" + fragment, wait_until="networkidle")
-            page.wait_for_timeout(300)
-            assert page.url == landing + "#" + fragment
-        # an old link followed while the landing page is open is forwarded too
-        page.evaluate("location.hash = '#exec-workdir'")
-        page.wait_for_url(landing + "containers/#exec-workdir", timeout=5000)
-    finally:
-        page.close()
+    for fragment, group in OLD_FLAG_LINKS:
+        page.goto(landing + "#" + fragment, wait_until="networkidle")
+        page.wait_for_url(landing + group + "/#" + fragment, timeout=5000)
+        top = page.evaluate(f"document.getElementById('{fragment}').getBoundingClientRect().top")
+        assert 0 <= top < 740, (fragment, top)       # the row is on screen
+    # a fragment the landing page has (the global options) or that names no section stays
+    for fragment in ("global-host", "no-such-option"):
+        page.goto(landing + "#" + fragment, wait_until="networkidle")
+        page.wait_for_timeout(300)
+        assert page.url == landing + "#" + fragment
+    # an old link followed while the landing page is open is forwarded too
+    page.evaluate("location.hash = '#exec-workdir'")
+    page.wait_for_url(landing + "containers/#exec-workdir", timeout=5000)
