@@ -83,26 +83,28 @@ def _code_block(match: re.Match) -> str:
 
 
 def _table(match: re.Match) -> str:
-    """Mark the column with the most text (descriptions): it gets the room on a desktop. The
-    phone layout's cell labels are added in the browser (reader.js): ~5 KB gzip less HTML on
-    the flag index than labels written into every cell."""
+    """Mark the column with the most text of a table of 3 or more columns (descriptions): it
+    gets the room on a desktop. On a
+    phone each row is a card: the cells other than the first and the wide one show their column
+    heading before the value, from ``data-label`` written here (in the browser, labelling every
+    cell after the first paint made the 271-row flag table restyle and lay out twice)."""
     table = match.group(0)
-    columns = len(HEAD_CELL_RE.findall(table.split("</tr>", 1)[0]))
-    if columns < 3:
-        return table
-    lengths = [0] * columns
-    for body in ROW_RE.findall(table):
-        for index, cell in enumerate(DATA_CELL_TEXT_RE.findall(body)[:columns]):
-            lengths[index] += len(_text(cell))
-    wide = max(range(columns), key=lengths.__getitem__)
+    headings = [_text(cell) for cell in HEAD_CELL_RE.findall(table.split("</tr>", 1)[0])]
+    columns = len(headings)
+    wide = None
+    if columns >= 3:
+        lengths = [0] * columns
+        for body in ROW_RE.findall(table):
+            for index, cell in enumerate(DATA_CELL_TEXT_RE.findall(body)[:columns]):
+                lengths[index] += len(_text(cell))
+        wide = max(range(columns), key=lengths.__getitem__)
+    opening = ['<td class="kb-wide"' if index == wide else
+               f'<td data-label="{html.escape(heading, quote=True)}"' if index and heading else
+               "<td" for index, heading in enumerate(headings)]
 
     def row(row_match: re.Match) -> str:
-        cells = iter(range(columns + 1000))
-
-        def cell(_: re.Match) -> str:
-            return '<td class="kb-wide"' if next(cells) == wide else "<td"
-
-        return "<tr>" + DATA_CELL_RE.sub(cell, row_match.group(1)) + "</tr>"
+        cells = iter(opening + ["<td"] * 1000)
+        return "<tr>" + DATA_CELL_RE.sub(lambda _: next(cells), row_match.group(1)) + "</tr>"
 
     return ROW_RE.sub(row, table)
 

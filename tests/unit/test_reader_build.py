@@ -57,14 +57,17 @@ def test_error_lines_wrap_and_column_output_does_not():
     assert wrapped == [error]
 
 
-def test_the_column_with_the_most_text_is_marked_wide():
+def test_the_column_with_the_most_text_is_marked_wide_and_the_others_labelled():
+    """Desktop: the widest column gets the room. Phone: each row is a card whose cells other
+    than the first and the wide one show their column heading (data-label, for the stylesheet)."""
     page = enhance(render("| 选项 | 类型 | 说明 |\n| --- | --- | --- |\n| `-m` | bytes | 内存上限，"
                           "超过就被杀掉 |\n| `-c` | int | CPU 份额 |\n"))
-    cells = re.findall(r'<td( class="kb-wide")?', page)
-    assert cells == ["", "", ' class="kb-wide"'] * 2
+    cells = re.findall(r'<td( class="kb-wide"| data-label="[^"]*")?', page)
+    assert cells == ["", ' data-label="类型"', ' class="kb-wide"'] * 2
     assert not is_table_page(page)
-    two_columns = enhance(render("| a | b |\n| --- | --- |\n| `-m` | long text here |\n"))
+    two_columns = enhance(render('| a | "b" |\n| --- | --- |\n| `-m` | long text here |\n'))
     assert "kb-wide" not in two_columns
+    assert re.findall(r"<td[^>]*>", two_columns) == ["<td>", '<td data-label="&quot;b&quot;">']
 
 
 def test_glossary_terms_are_focusable_and_diagrams_link_to_themselves():

@@ -12,8 +12,8 @@
  * 4. (The search dialog's accessible name is written by the build: kbtools.reader.)
  * 5. A table wider than the page scrolls in its own box: that box can take the keyboard focus
  *    (arrow keys scroll it), as Material does for code blocks.
- * 6. Table cells get data-label = their column heading: on a phone each row is a card and the
- *    stylesheet shows the labels (written here, not by the build: ~5 KB less on the flag index).
+ * 6. (Table cells' data-label, the column heading a phone shows in each card, is written by the
+ *    build: kbtools.reader.)
  * 7. A page that lists where its sections went forwards a fragment it does not have. The flag
  *    index was one page; its landing page now links every command to its section on a group
  *    page (containers/#run), so a shared reference/flags/#run-memory-swap goes to
@@ -67,16 +67,6 @@
       location.replace(root + "en/404.html");
       return;
     }
-    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
-      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-        return th.textContent.trim();
-      });
-      table.querySelectorAll("tbody tr").forEach(function (row) {
-        Array.prototype.forEach.call(row.cells, function (cell, index) {
-          if (heads[index]) cell.setAttribute("data-label", heads[index]);
-        });
-      });
-    });
   });
 
   window.addEventListener("load", function () {
