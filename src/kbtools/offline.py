@@ -33,6 +33,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from kbtools.datafiles import DataFileError, VerifiedEngine, load_engine
+from kbtools.pages import site_path
 from kbtools.paths import MKDOCS_YML, REPO_ROOT, VERIFIED_ENGINE
 from kbtools.printing import drop_screen_only, wrap_code
 from kbtools.problems import Problem, display_path
@@ -166,14 +167,7 @@ def nav_pages(config: dict, lang: str) -> list[NavPage]:
 
 def page_url(src: str, lang: str) -> str:
     """Site-relative URL of a page (directory URLs): ``en/resources/memory/``."""
-    stem = src[:-3]
-    if stem == "index":
-        path = ""
-    elif stem.endswith("/index"):
-        path = stem[: -len("index")]
-    else:
-        path = stem + "/"
-    return LANG_PREFIX[lang] + path
+    return LANG_PREFIX[lang] + site_path(src[:-3])
 
 
 def verified_engine(path: Path = VERIFIED_ENGINE) -> tuple[VerifiedEngine | None,

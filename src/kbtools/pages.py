@@ -159,11 +159,8 @@ class Page:
 
     @property
     def site_path(self) -> str:
-        """Directory URL relative to the language's root: "" (home), "containers/run/",
-        "reference/flags/" (for reference/flags/index.md)."""
-        if self.key == "index":
-            return ""
-        return self.key[:-len("index")] if self.key.endswith("/index") else self.key + "/"
+        """Directory URL relative to the language's root (see ``site_path``)."""
+        return site_path(self.key)
 
     @property
     def title(self) -> str | None:
@@ -444,6 +441,14 @@ def parse_page(path: Path, docs_dir: Path = DOCS_DIR) -> Page:
 
     return Page(path, rel, lang, key, lines, front_matter, body_start, problems, headings,
                 tables, blocks, inline, links, markers, anchors)
+
+
+def site_path(key: str) -> str:
+    """The directory URL of a page key, relative to the language's root: "" (index),
+    "containers/run/", "reference/flags/" (for reference/flags/index)."""
+    if key == "index":
+        return ""
+    return key[:-len("index")] if key.endswith("/index") else key + "/"
 
 
 def page_files(docs_dir: Path = DOCS_DIR) -> list[Path]:
