@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import yaml
 
 from .datafiles import LineLoader
-
-if TYPE_CHECKING:
-    from .example_policy import Violation
+# example_policy imports this module only inside a function, so this import is not circular
+from .example_policy import SAFE_SECURITY_OPTS, Violation, is_host_path
 
 MAX_NODES = 20_000
 LOOSENING_KEYS = {
@@ -43,20 +41,13 @@ NAMESPACE_KEYS = ("network_mode", "pid", "ipc", "uts", "userns_mode")
 PATH_KEYS = {"env_file", "file", "context", "dockerfile", "device", "include", "path",
              "source"}
 LOCAL_HOSTS = ("127.0.0.1", "::1", "[::1]")
-SAFE_SECURITY_OPT = re.compile(r"^no-new-privileges(?:[:=]true)?$")
 
 
-def _violation(key: str, message: str, hint: str) -> "Violation":
-    from .example_policy import Violation
-
+def _violation(key: str, message: str, hint: str) -> Violation:
     return Violation(key, "KB811", message, hint)
 
 
-def _is_host_path(value: str) -> bool:
-    return value.startswith(("/", "~", "..")) or "docker.sock" in value
-
-
-def _path_violation(value: str, where: str) -> "Violation":
+def _path_violation(value: str, where: str) -> Violation:
     if "docker.sock" in value:
         return _violation("docker-socket", f"the Docker socket ({where})",
                           "never mount or read it in an example")
@@ -64,12 +55,12 @@ def _path_violation(value: str, where: str) -> "Violation":
                       "use a path relative to the example's folder (./...)")
 
 
-def _namespace_violation(key: str) -> "Violation":
+def _namespace_violation(key: str) -> Violation:
     return _violation("host-network" if key == "network_mode" else "host-namespace",
                       f"{key}: host", "drop it")
 
 
-def _loosening_violation(key: str) -> "Violation":
+def _loosening_violation(key: str) -> Violation:
     return _violation(LOOSENING_KEYS[key], f"the Compose key {key}",
                       "drop it from the example's compose file")
 
@@ -132,12 +123,12 @@ def _port_on_every_interface(item) -> bool:
     return host not in LOCAL_HOSTS
 
 
-def _service_violations(service: dict, line: int) -> Iterator[tuple[int, "Violation"]]:
+def _service_violations(service: dict, line: int) -> Iterator[tuple[int, Violation]]:
     lines = service.get("__lines__", {})
     for key in LOOSENING_KEYS:
         value = service.get(key)
         if key == "security_opt" and isinstance(value, list):
-            value = [opt for opt in value if not SAFE_SECURITY_OPT.match(str(opt))]
+            value = [opt for opt in value if not SAFE_SECURITY_OPTS.match(str(opt))]
         if value not in (None, False, [], "", {}):
             yield lines.get(key, line), _loosening_violation(key)
     for key in NAMESPACE_KEYS:
@@ -145,7 +136,7 @@ def _service_violations(service: dict, line: int) -> Iterator[tuple[int, "Violat
             yield lines.get(key, line), _namespace_violation(key)
     for where, item in _item_lines(service.get("volumes"), lines.get("volumes", line)):
         source = _volume_source(item)
-        if source and _is_host_path(source):
+        if source and is_host_path(source):
             yield where, _path_violation(source, "volumes")
     for where, item in _item_lines(service.get("ports"), lines.get("ports", line)):
         if _port_on_every_interface(item):
@@ -155,14 +146,12 @@ def _service_violations(service: dict, line: int) -> Iterator[tuple[int, "Violat
                                     'write "127.0.0.1:8080:80" (or host_ip: 127.0.0.1)')
 
 
-def _parsed_violations(data) -> Iterator[tuple[int, "Violation"]]:
+def _parsed_violations(data) -> Iterator[tuple[int, Violation]]:
     budget = [MAX_NODES]
     for line, key, value in _nodes(data, 1, "", budget):
-        if key in PATH_KEYS and isinstance(value, str) and _is_host_path(value):
+        if key in PATH_KEYS and isinstance(value, str) and is_host_path(value):
             yield line, _path_violation(value, key)
         elif key in ("context", "include", "file") and isinstance(value, str) and "://" in value:
-            from .example_policy import Violation
-
             yield line, Violation("registry", "KB813", f"{key}: {value} is fetched from the "
                                   "network", "use files of the example's folder")
     services = data.get("services") if isinstance(data, dict) else None
@@ -173,7 +162,7 @@ def _parsed_violations(data) -> Iterator[tuple[int, "Violation"]]:
                 yield from _service_violations(service, lines.get(name, 1))
 
 
-def _scanned_violations(lines: list[str]) -> Iterator[tuple[int, "Violation"]]:
+def _scanned_violations(lines: list[str]) -> Iterator[tuple[int, Violation]]:
     """The fallback for a file PyYAML cannot parse: the same keys, line by line."""
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
@@ -186,16 +175,16 @@ def _scanned_violations(lines: list[str]) -> Iterator[tuple[int, "Violation"]]:
             yield number, _namespace_violation(key)
         elif "docker.sock" in line:
             yield number, _path_violation("docker.sock", "a line of the file")
-        elif item and _is_host_path(item):
+        elif item and is_host_path(item):
             yield number, _path_violation(item.split(":", 1)[0], "a list item")
-        elif key in PATH_KEYS and _is_host_path(value):
+        elif key in PATH_KEYS and is_host_path(value):
             yield number, _path_violation(value, key)
         elif re.match(r"^(\d+|0\.0\.0\.0):", item):
             yield number, _violation("publish-all-interfaces", f"the port {item} is published "
                                      "on every interface", 'write "127.0.0.1:8080:80"')
 
 
-def compose_violations(lines: list[str], first_line: int) -> list[tuple[int, "Violation"]]:
+def compose_violations(lines: list[str], first_line: int) -> list[tuple[int, Violation]]:
     """Every policy violation of a YAML file an example writes; lines are the page's."""
     try:
         data = yaml.load("\n".join(lines), Loader=_Loader)  # noqa: S506 - a safe loader

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .example_policy import SAFE_SECURITY_OPTS
+
 RUN_LABEL = "org.docker-basics-kb.run"
 LOCAL_REGISTRY = "localhost:5000"
 DEFAULT_PIDS = 512
@@ -310,7 +312,7 @@ class EngineGuard:
         refuse_unless("privileged", bool(host.get("Privileged")), "--privileged")
         refuse_unless("cap-add", bool(host.get("CapAdd")), f"--cap-add {host.get('CapAdd')}")
         unsafe_opts = [o for o in host.get("SecurityOpt") or []
-                       if not re.match(r"^no-new-privileges(?:[:=]true)?$", o)]
+                       if not SAFE_SECURITY_OPTS.match(o)]
         refuse_unless("security-opt", bool(unsafe_opts), f"--security-opt {unsafe_opts}")
         refuse_unless("security-opt", bool(host.get("CgroupParent") or host.get("Runtime")),
                       "--cgroup-parent/--runtime")

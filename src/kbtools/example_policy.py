@@ -146,7 +146,7 @@ def split_words(text: str) -> list[str] | None:
 # The docker call
 # --------------------------------------------------------------------------------------------
 
-def _is_host_path(value: str) -> bool:
+def is_host_path(value: str) -> bool:
     return value.startswith(("/", "~")) or value.startswith("..") or "docker.sock" in value
 
 
@@ -242,10 +242,10 @@ def call_violations(call: "Invocation") -> list[Violation]:
             if "docker.sock" in value:
                 add("docker-socket", "KB811", "the Docker socket is mounted into a container",
                     "a container with the socket controls the engine: never in an example")
-            elif kind_ == "bind" and _is_host_path(source):
+            elif kind_ == "bind" and is_host_path(source):
                 add("host-path", "KB811", f"bind mount of the host path {source}",
                     "bind-mount a folder of the example with a relative path (./data:/data)")
-        elif flag in FILE_FLAGS and value and _is_host_path(value.split(",")[-1].split("=")[-1]):
+        elif flag in FILE_FLAGS and value and is_host_path(value.split(",")[-1].split("=")[-1]):
             add("host-path", "KB811", f"{flag} {value} reads or writes a host path",
                 "use a file name relative to the example's folder")
         elif flag in ("--publish",) and value:
@@ -274,7 +274,7 @@ def call_violations(call: "Invocation") -> list[Violation]:
                 "drop it")
     if kind in BUILD_KINDS and positional:
         context = positional[-1]
-        if re.match(r"^[a-z]+://|^git@", context) or _is_host_path(context):
+        if re.match(r"^[a-z]+://|^git@", context) or is_host_path(context):
             add("host-path", "KB811", f"the build context {context} is outside the example",
                 "build from the example's folder: docker build -t NAME .")
     if kind in ("image load", "image import", "container export", "image save") or \
