@@ -84,3 +84,11 @@ def open_page(site_in_browser):
     yield open_
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (the fast checks run on two processes), every test that needs the built
+    site runs in one process (``--dist loadgroup``), so the site is built once per run there too."""
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("site"))
