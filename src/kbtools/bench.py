@@ -3,12 +3,13 @@
 1. the strict bilingual build, run --runs times: min / median / max seconds;
 2. page weight: heaviest page and the median page (gzip bytes of a first visit);
 3. scaling: copies the project to a temporary folder, adds synthetic page pairs (10x and 100x
-   today's page count, made from the real pages) and prints build time and ms per page;
+   today's page count, each a real page with its sections shuffled) and prints build time and
+   ms per page;
 4. search at 1x, 10x and 100x pages (--search-scales; needs Chromium): the first query's gzip
-   bytes and time from focus to results, in Chromium, for a few queries of each language; the
-   build's marginal cost per added page with the Pagefind search (now) and with Material's lunr
-   search plugin (before: same pages, mkdocs.yml switched back), and the lunr index a reader
-   downloaded on every page (gzip);
+   bytes and time from focus to results (--runs runs), in Chromium, for a few queries of each
+   language; the build's marginal cost per added page with the Pagefind search (now) and, up
+   to 10x, with Material's lunr search plugin (before: same pages, mkdocs.yml switched back),
+   and the lunr index a reader downloaded on every page (gzip);
 5. test groups: how long each group of the suite takes (build, links, lint+CLI check, browser,
    engine) and the fast checks a contributor runs before every commit;
 6. newcomer: a fresh clone (committed HEAD, no .venv) through the README's serve command to the
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -65,8 +67,26 @@ def timed_build(project: Path, site_dir: Path, strict: bool = True) -> float:
     return elapsed
 
 
+def shuffled_sections(lines: list[str], seed: str) -> list[str]:
+    """The page with its second-level sections in another order (the same for the same seed):
+    what it says is the same, but where each word stands is not, as on a page of its own.
+    Exact copies would make the index of a larger site look smaller than it is: their identical
+    lists of word positions compress to almost nothing."""
+    head, sections, fence = [], [], ""
+    for line in lines:
+        marker = line.lstrip()[:3]
+        if marker in ("```", "~~~"):
+            fence = "" if fence == marker else fence or marker
+        if not fence and line.startswith("## "):
+            sections.append([])
+        (sections[-1] if sections else head).append(line)
+    random.Random(seed).shuffle(sections)
+    return head + [line for section in sections for line in section]
+
+
 def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
-    """A copy of the project with (factor - 1) extra copies of every content page pair."""
+    """A copy of the project with (factor - 1) extra copies of every content page pair, each
+    copy with its sections shuffled (the zh and en page of a pair alike)."""
     project = workdir / f"x{factor}"
     shutil.copytree(REPO_ROOT, project, ignore=shutil.ignore_patterns(
         ".git", ".venv", "site", "offline", "__pycache__", ".pytest_cache", "node_modules"))
@@ -79,7 +99,8 @@ def synthetic_project(factor: int, workdir: Path) -> tuple[Path, int]:
             target = project / "docs" / (new_key + (".en.md" if page.lang == "en" else ".md"))
             target.parent.mkdir(parents=True, exist_ok=True)
             # same folder depth as the original, so its relative links still resolve
-            target.write_text("\n".join(page.lines), encoding="utf-8")
+            target.write_text("\n".join(shuffled_sections(page.lines, f"{page.key}/{copy}")),
+                              encoding="utf-8")
             if page.lang == "zh":
                 nav_lines.append(f"      - {new_key}.md")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
@@ -117,7 +138,11 @@ def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
             f"(min {min(values) * scale:.2f}, max {max(values) * scale:.2f})")
 
 
-def search_scaling(factors: list[int], work: Path, compare_lunr: bool) -> None:
+# The lunr build ("before") is timed up to this factor: at 100x it takes longer than a run may.
+LUNR_MAX_FACTOR = 10
+
+
+def search_scaling(factors: list[int], work: Path, compare_lunr: bool, runs: int) -> None:
     from kbtools.browser import chromium, find_chromium, serve_site
     from kbtools.searchcost import first_query
 
@@ -132,15 +157,17 @@ def search_scaling(factors: list[int], work: Path, compare_lunr: bool) -> None:
         with serve_site(site) as base, chromium() as browser:
             sizes, times = [], []
             for path, query in SEARCH_QUERIES:
-                _, searched = first_query(browser, base + path, query)
+                for _ in range(runs):      # bytes are the same each run; times are not
+                    _, searched = first_query(browser, base + path, query)
+                    times.append(searched.seconds)
                 sizes.append(searched.bytes / 1024)
-                times.append(searched.seconds)
         print(f"search x{factor} ({total} pages), first query of {len(SEARCH_QUERIES)} "
-              f"(zh + en): {spread(sizes, 'KB')} gzip; focus to results {spread(times, 's')}")
+              f"(zh + en): {spread(sizes, 'KB')} gzip; focus to results, {runs} runs each: "
+              f"{spread(times, 's')}")
         print("  each: " + ", ".join(f"{'en ' if path else 'zh '}{query} {size:.1f} KB"
                                      for (path, query), size in zip(SEARCH_QUERIES, sizes)))
         shutil.rmtree(site)
-        if compare_lunr:
+        if compare_lunr and factor <= LUNR_MAX_FACTOR:
             with_lunr_search(project)
             lunr_site = work / f"lunr-x{factor}"
             builds["lunr"][factor] = (timed_build(project, lunr_site, strict=False), total)
@@ -220,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(project)
 
         if args.search_scales:
-            search_scaling(sorted(set(args.search_scales) | {1}), work, compare_lunr=not args.no_lunr)
+            search_scaling(sorted(set(args.search_scales) | {1}), work,
+                           compare_lunr=not args.no_lunr, runs=args.runs)
 
     if not args.skip_tests:
         for name, command in TEST_GROUPS.items():

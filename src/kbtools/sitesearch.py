@@ -44,7 +44,6 @@ test ``test_first_query_fetches_only_its_language_within_the_budget`` holds the 
 """
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import logging
@@ -55,6 +54,8 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+
+from . import pagefind_index
 
 INDEX_DIR = "pagefind"                  # under the site directory
 # Beside Pagefind's files in INDEX_DIR: what every query needs (glossary terms, list pages) and
@@ -72,7 +73,6 @@ EXCLUDE = [".headerlink", ".kb-note", ".highlight .go", ".md-source-file"]
 LIST_PAGES = {"": 0.3, "reference/glossary/": 0.3}
 FLAG_INDEX = "reference/flags/"
 FLAG_INDEX_WEIGHT = 0.3
-PAGEFIND_HEADER = b"pagefind_dcd"     # what Pagefind's gzipped files start with, unzipped
 SKIPPED = ("404.html", "tags/index.html", INDEX_DIR + "/", "assets/", "search/")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -250,8 +250,7 @@ def fragment_ids(index_dir: Path) -> dict[str, str]:
     ``result.id`` in the browser)}, read from the fragments Pagefind wrote."""
     ids = {}
     for fragment in (index_dir / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        data = data[len(PAGEFIND_HEADER):] if data.startswith(PAGEFIND_HEADER) else data
+        data = pagefind_index.unpack(fragment)
         ids[json.loads(data)["url"]] = fragment.name[:-len(".pf_fragment")]
     return ids
 
@@ -301,3 +300,14 @@ def build_index(site_dir: Path) -> None:
     # Pagefind's own UIs are not used (the search box is Material's, see search.js).
     for name in target.glob("pagefind-*ui.*"):
         name.unlink()
+    bound(target)
+
+
+def bound(target: Path, max_pages: int = pagefind_index.MAX_PAGES_PER_WORD) -> None:
+    """Keep at most ``max_pages`` pages per word in the index (pagefind_index.py) and tell the
+    browser script so (``common_pages`` in the terms files): a word with that many pages may
+    have more, and is searched only together with the query's other words."""
+    pagefind_index.bound_index(target, max_pages)
+    for terms_file in target.glob(TERMS_FILE.format(lang="*")):
+        terms = json.loads(terms_file.read_text(encoding="utf-8"))
+        _write_json(terms_file, {**terms, "common_pages": max_pages})

@@ -615,3 +615,48 @@ def test_results_never_show_the_verified_engine_note(search_boxes):
         assert box.search(query), f"{query!r} found nothing on the {lang} site"
         shown = box.page.locator(".md-search-result__list").inner_text()
         assert note not in shown, f"{lang}: the verified-engine note is shown as an excerpt"
+
+
+# --- the index's bound on pages per word (pagefind_index.py), on a copy of the site ----------
+# Today's words are on at most 36 pages per language, below the bound of the real index; the
+# copy gets a bound of 25 pages, under which "docker" (on every page) and a few others are
+# common words. The queries' first results must not change.
+SMALL_BOUND = 25
+BOUNDED_QUERIES = [row for row in QUERIES if row[1] in (
+    "docker volume", "docker history", "docker exec", "docker push", "--memory-swap", "数据卷",
+    "memory", "container logs")]
+
+
+@pytest.fixture(scope="module")
+def bounded_boxes(site, built_site, tmp_path_factory):
+    """The built site with its index rewritten to keep 25 pages per word, served, with one
+    search box per language."""
+    import shutil
+
+    from kbtools import sitesearch
+    from kbtools.browser import serve_site
+
+    copy = tmp_path_factory.mktemp("bounded") / "site"
+    shutil.copytree(built_site, copy)
+    sitesearch.bound(copy / sitesearch.INDEX_DIR, max_pages=SMALL_BOUND)
+    _, browser = site
+    with serve_site(copy) as base_url:
+        boxes = {}
+        for lang, path in (("zh", "resources/memory/"), ("en", "en/resources/memory/")):
+            page = browser.new_page()
+            page.goto(base_url + path)
+            boxes[lang] = SearchBox(page, base_url)
+        yield boxes
+        for box in boxes.values():
+            box.page.close()
+
+
+@pytest.mark.parametrize("lang,query,expected", BOUNDED_QUERIES,
+                         ids=[f"{lang}:{query}" for lang, query, _ in BOUNDED_QUERIES])
+def test_bounded_index_gives_the_same_first_result(bounded_boxes, lang, query, expected):
+    """Pagefind reads the rewritten files, and a query with a common word ("docker exec")
+    still finds what the full index finds: the common word ranks, the others search."""
+    hits = bounded_boxes[lang].search(query)
+    assert hits and str(hits[0]) == prefixed(lang, expected), (
+        f"{query!r} ({lang}) on an index of {SMALL_BOUND} pages per word: {describe(hits)}, "
+        f"expected {prefixed(lang, expected)}")

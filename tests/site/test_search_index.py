@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from kbtools import sitesearch
+from kbtools import pagefind_index, sitesearch
 from kbtools.gen.flag_index import load_groups
 from kbtools.pages import load_pages
 
@@ -25,6 +25,31 @@ def test_one_pagefind_index_per_language_and_no_lunr_index(built_site):
     assert counts == pages and set(entry["languages"]) == {sitesearch.ZH_INDEX_LANGUAGE, "en"}
     assert not (built_site / "search" / "search_index.json").exists()
     assert not list(index.glob("pagefind-*ui*")), "Pagefind's own UI is not used: not shipped"
+
+
+def test_index_files_are_bounded_and_consistent(built_site):
+    """What a query downloads does not grow with the site (issue 16): no word of the index has
+    more pages than the bound the browser is told of, and every chunk the page lists name
+    exists and is within the merged chunk size (or holds a single word); no file is left over."""
+    index = built_site / sitesearch.INDEX_DIR
+    entry = json.loads((index / pagefind_index.ENTRY).read_text(encoding="utf-8"))
+    listed = set()
+    for language in entry["languages"].values():
+        meta = pagefind_index.read(index / f"pagefind.{language['hash']}.pf_meta")
+        assert len(meta[1]) == language["page_count"]
+        for first, last, name in meta[2]:
+            listed.add(f"{name}.pf_index")
+            path = index / "index" / f"{name}.pf_index"
+            words = pagefind_index.read(path)[0]
+            assert first <= words[0][0] and words[-1][0] <= last + "\uffff", name
+            assert max(len(word[1]) for word in words) <= pagefind_index.MAX_PAGES_PER_WORD
+            size = len(pagefind_index.unpack(path))
+            assert size <= pagefind_index.CHUNK_BYTES or len(words) == 1, (name, size)
+    assert {p.name for p in (index / "index").iterdir()} == listed
+    assert len(list(index.glob("*.pf_meta"))) == len(entry["languages"])
+    for lang in ("zh", "en"):
+        terms = json.loads((index / sitesearch.TERMS_FILE.format(lang=lang)).read_text("utf-8"))
+        assert terms["common_pages"] == pagefind_index.MAX_PAGES_PER_WORD
 
 
 def test_word_lists_hold_the_words_and_the_glossary_pages(built_site):
@@ -65,9 +90,8 @@ def test_word_lists_hold_the_words_and_the_glossary_pages(built_site):
 def test_fragments_keep_only_the_headings_as_anchors(built_site):
     """Pagefind makes sections of headings only; every other element with an id (a code line's
     anchor) would only make the fragment a reader downloads bigger."""
-    import gzip
     for fragment in (built_site / sitesearch.INDEX_DIR / "fragment").glob("*.pf_fragment"):
-        data = json.loads(gzip.decompress(fragment.read_bytes())[len(sitesearch.PAGEFIND_HEADER):])
+        data = json.loads(pagefind_index.unpack(fragment))
         elements = {anchor["element"] for anchor in data["anchors"]}
         assert elements <= {"h1", "h2", "h3", "h4", "h5", "h6"}, (data["url"], elements)
 

@@ -136,7 +136,8 @@
    *  id of the page]}) and the list pages. */
   function glossaryOf(lang) {
     return file("kb-words." + lang + ".terms.json").then(function (data) {
-      return {terms: data.terms || {}, lists: data.lists || {}};
+      return {terms: data.terms || {}, lists: data.lists || {},
+              commonPages: data.common_pages || Infinity};
     });
   }
 
@@ -422,9 +423,42 @@
     })).then(function (found) { return found.every(Boolean); });
   }
 
+  /**
+   * The query's parts split into those searched and its common words, when it has other words:
+   * {rare, common}. The index keeps a word's best pages only (sitesearch.py: at most
+   * `common_pages` of the terms file), so a word on more pages than that ("docker" on a large
+   * site) would cut the others' results down to its own best pages; a reader searching "docker
+   * exec" wants the exec pages. Common words still rank the results (headings, phrases) and are
+   * highlighted. How many pages a word has is an exact search of it, on the chunks the query
+   * loads anyway.
+   */
+  function splitCommon(pagefind, parts, glossary) {
+    var none = {rare: parts, common: []};
+    if (parts.length < 2 || !isFinite(glossary.commonPages)) return Promise.resolve(none);
+    return Promise.all(parts.map(function (p) {
+      return pagefind.search("\"" + p.terms[0] + "\"").then(function (found) {
+        return found.results.length >= glossary.commonPages;
+      });
+    })).then(function (common) {
+      var split = {
+        rare: parts.filter(function (p, i) { return !common[i]; }),
+        common: parts.filter(function (p, i) { return common[i]; })
+      };
+      return split.rare.length ? split : none;
+    });
+  }
+
   function search(pagefind, query, glossary, words) {
     var fixed = words ? corrected(query, words) : query;
-    var parts = plan(fixed, words);
+    return splitCommon(pagefind, plan(fixed, words), glossary).then(function (split) {
+      return searchParts(pagefind, split.rare, fixed, glossary).then(function (found) {
+        found.parts = found.parts.concat(split.common);
+        return found;
+      });
+    });
+  }
+
+  function searchParts(pagefind, parts, fixed, glossary) {
     var attempt = function (list) {
       return run(pagefind, list).then(function (results) {
         return {parts: list, words: glossary, query: fixed,
