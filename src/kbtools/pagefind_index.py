@@ -106,8 +106,8 @@ class Bounded:
     chunks_after: int
 
 
-def bound_language(index_dir: Path, lang: str, meta_hash: str,
-                   max_pages: int = MAX_PAGES_PER_WORD, chunk_bytes: int = CHUNK_BYTES) -> tuple[str, Bounded]:
+def bound_language(index_dir: Path, lang: str, meta_hash: str, max_pages: int = MAX_PAGES_PER_WORD,
+                   chunk_bytes: int = CHUNK_BYTES) -> tuple[str, Bounded]:
     """Rewrite one language's chunks and page list; returns the page list's new hash."""
     meta_path = index_dir / f"pagefind.{meta_hash}.pf_meta"
     meta = read(meta_path)
