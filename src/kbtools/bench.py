@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kbtools import lighthouse
+from kbtools import lighthouse, pagefind_index
 from kbtools.pages import load_pages
 from kbtools.paths import REPO_ROOT
 from kbtools.weight import gzip_size, page_weight
@@ -166,6 +166,7 @@ def search_scaling(factors: list[int], work: Path, compare_lunr: bool, runs: int
               f"{spread(times, 's')}")
         print("  each: " + ", ".join(f"{'en ' if path else 'zh '}{query} {size:.1f} KB"
                                      for (path, query), size in zip(SEARCH_QUERIES, sizes)))
+        print("  index: " + "; ".join(pagefind_index.summary(site / "pagefind")))
         shutil.rmtree(site)
         if compare_lunr and factor <= LUNR_MAX_FACTOR:
             with_lunr_search(project)

@@ -17,7 +17,8 @@ Pagefind, with two rules:
   query downloads with the page list does not grow with the site either.
 
 The files are CBOR behind Pagefind's header, gzip-compressed: a chunk is
-``[[word, [[page, locations, meta locations], ...], variants], ...]`` and the page list
+``[[word, [[page, locations, meta locations], ...], variants], ...]`` (a page as the difference
+from the previous one's number, locations as runs of one weight) and the page list
 ``[version, pages, chunks, filters, sorts, fields]`` with a chunk as ``[from, to, hash]``. Files
 are renamed after their new content, as Pagefind names them, so caches stay correct.
 """
@@ -34,10 +35,11 @@ import cbor2
 
 HEADER = b"pagefind_dcd"       # what Pagefind's files start with, unzipped
 MAX_PAGES_PER_WORD = 100       # today: 36 pages per language (nothing is dropped)
-CHUNK_BYTES = 80 * 1024        # raw CBOR of a merged chunk (~35 KB gzip); Pagefind closes its own at 50-76 KB
+CHUNK_BYTES = 56 * 1024        # raw CBOR of merged chunks (~32 KB gzip); Pagefind's: 50-76 KB
 ENTRY = "pagefind-entry.json"
-# Pagefind's BM25 constants (its defaults; search.js sets its own weights, close to these)
-K1, B = 1.2, 0.75
+# BM25's saturation and length weight, as search.js sets them for Pagefind (termSaturation,
+# pageLength): the pages kept are those Pagefind would rank first for the word alone.
+K1, B = 1.2, 0.5
 
 
 def unpack(path: Path) -> bytes:
@@ -154,3 +156,20 @@ def bound_index(index_dir: Path, max_pages: int = MAX_PAGES_PER_WORD,
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
                           encoding="utf-8")
     return report
+
+
+def summary(index_dir: Path) -> list[str]:
+    """Per language of a built index: its pages, chunks, largest chunk (gzip) and the words at
+    the bound (the benchmark prints it beside the first query's figures)."""
+    entry = json.loads((index_dir / ENTRY).read_text(encoding="utf-8"))
+    lines = []
+    for lang, language in entry["languages"].items():
+        meta = read(index_dir / f"pagefind.{language['hash']}.pf_meta")
+        paths = [index_dir / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
+        at_bound = sum(1 for path in paths for word in read(path)[0]
+                       if len(word[1]) >= MAX_PAGES_PER_WORD)
+        largest = max(path.stat().st_size for path in paths)
+        lines.append(f"{lang}: {len(meta[1])} pages, {len(paths)} chunks (largest "
+                     f"{largest / 1024:.1f} KB gzip), {at_bound} words at the bound of "
+                     f"{MAX_PAGES_PER_WORD} pages")
+    return lines

@@ -38,9 +38,14 @@ next, which starts with ``containerd``), five fragments 19.8 KB -> three 11.1 KB
 181.8 KB -> 161.5 KB. The fragments are also smaller because the copy keeps no id on elements
 other than headings: Pagefind stores every element with an id as an anchor in the page's
 fragment (pymdownx's code-line anchors were a third of a fragment's raw bytes) but makes sections
-only of headings. The chunks cannot be made smaller from here (Pagefind 1.5 has no option for
-their size); leaving text out of the index only makes fewer chunks of the same size. The browser
-test ``test_first_query_fetches_only_its_language_within_the_budget`` holds the budget.
+only of headings. Pagefind 1.5 has no option for the size of its chunks; leaving text out of the
+index only makes fewer chunks of the same size. The browser test
+``test_first_query_fetches_only_its_language_within_the_budget`` holds the budget.
+
+What stays flat as the site grows is the work of ``bound`` (pagefind_index.py), run last: a word
+keeps its best 100 pages per language (a word on every page would otherwise bring a position
+list that grows with every page) and small chunks are merged (the chunk list every query loads
+stays short); the terms file tells the browser the bound (``common_pages``).
 """
 from __future__ import annotations
 

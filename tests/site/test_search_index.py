@@ -30,21 +30,24 @@ def test_one_pagefind_index_per_language_and_no_lunr_index(built_site):
 def test_index_files_are_bounded_and_consistent(built_site):
     """What a query downloads does not grow with the site (issue 16): no word of the index has
     more pages than the bound the browser is told of, and every chunk the page lists name
-    exists and is within the merged chunk size (or holds a single word); no file is left over."""
+    exists, and no two neighbours are small enough to be one (merged chunks); no file is left
+    over."""
     index = built_site / sitesearch.INDEX_DIR
     entry = json.loads((index / pagefind_index.ENTRY).read_text(encoding="utf-8"))
     listed = set()
     for language in entry["languages"].values():
         meta = pagefind_index.read(index / f"pagefind.{language['hash']}.pf_meta")
         assert len(meta[1]) == language["page_count"]
+        sizes = []
         for first, last, name in meta[2]:
             listed.add(f"{name}.pf_index")
             path = index / "index" / f"{name}.pf_index"
             words = pagefind_index.read(path)[0]
             assert first <= words[0][0] and words[-1][0] <= last + "\uffff", name
             assert max(len(word[1]) for word in words) <= pagefind_index.MAX_PAGES_PER_WORD
-            size = len(pagefind_index.unpack(path))
-            assert size <= pagefind_index.CHUNK_BYTES or len(words) == 1, (name, size)
+            sizes.append(len(pagefind_index.unpack(path)))
+        pairs = list(zip(sizes, sizes[1:]))
+        assert all(a + b > pagefind_index.CHUNK_BYTES for a, b in pairs), sizes
     assert {p.name for p in (index / "index").iterdir()} == listed
     assert len(list(index.glob("*.pf_meta"))) == len(entry["languages"])
     for lang in ("zh", "en"):

@@ -119,3 +119,15 @@ def test_a_file_that_is_not_pagefinds_is_named(tmp_path):
     bad.write_bytes(pfi.gzip.compress(b"not an index"))
     with pytest.raises(ValueError, match="x.pf_index: not a Pagefind index file"):
         pfi.read(bad)
+
+
+def test_the_kept_pages_are_ranked_as_the_browser_ranks():
+    """The bound keeps the pages Pagefind ranks first: its BM25 constants are those search.js
+    gives Pagefind."""
+    import re
+
+    from kbtools.paths import REPO_ROOT
+
+    script = (REPO_ROOT / "overrides/assets/javascripts/search.js").read_text(encoding="utf-8")
+    ranking = dict(re.findall(r"(termSaturation|pageLength): ([0-9.]+)", script))
+    assert (float(ranking["termSaturation"]), float(ranking["pageLength"])) == (pfi.K1, pfi.B)

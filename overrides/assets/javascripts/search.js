@@ -90,6 +90,7 @@
           baseUrl: root.pathname,
           noWorker: true,          // one request less (12 KB); a query takes milliseconds
           excerptLength: 24,
+          // pagefind_index.py keeps a word's best pages by the same two (K1, B): keep in step
           ranking: {termFrequency: 0.8, pageLength: 0.5, termSaturation: 1.2}
         }).then(function () {
           return Promise.all([openIndex(pagefind), glossaryOf(indexLanguage())])
