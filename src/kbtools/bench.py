@@ -155,17 +155,19 @@ def search_scaling(factors: list[int], work: Path, compare_lunr: bool, runs: int
         site = work / f"search-x{factor}"
         builds["pagefind"][factor] = (timed_build(project, site, strict=False), total)
         with serve_site(site) as base, chromium() as browser:
-            sizes, times = [], []
+            sizes, times, parts = [], [], []
             for path, query in SEARCH_QUERIES:
                 for _ in range(runs):      # bytes are the same each run; times are not
                     _, searched = first_query(browser, base + path, query)
                     times.append(searched.seconds)
                 sizes.append(searched.bytes / 1024)
+                parts.append(" + ".join(f"{kind} {size / 1024:.1f}"
+                                        for kind, size in sorted(searched.by_kind.items())))
         print(f"search x{factor} ({total} pages), first query of {len(SEARCH_QUERIES)} "
               f"(zh + en): {spread(sizes, 'KB')} gzip; focus to results, {runs} runs each: "
               f"{spread(times, 's')}")
-        print("  each: " + ", ".join(f"{'en ' if path else 'zh '}{query} {size:.1f} KB"
-                                     for (path, query), size in zip(SEARCH_QUERIES, sizes)))
+        for (path, query), size, part in zip(SEARCH_QUERIES, sizes, parts):
+            print(f"  {'en' if path else 'zh'} {query}: {size:.1f} KB = {part}")
         print("  index: " + "; ".join(pagefind_index.summary(site / "pagefind")))
         shutil.rmtree(site)
         if compare_lunr and factor <= LUNR_MAX_FACTOR:

@@ -24,10 +24,21 @@ class Transfer:
     urls: list[str] = field(default_factory=list)
     bytes: int = 0
     seconds: float = 0.0
+    by_kind: dict[str, int] = field(default_factory=dict)     # gzip bytes per KINDS entry
 
     def search_urls(self) -> list[str]:
         """Requests that belong to the search (Pagefind's files, a lunr index)."""
         return [u for u in self.urls if "/pagefind/" in u or "search_index" in u]
+
+
+# What a search file is, by its name: Pagefind's code and wasm, its page list, index chunks,
+# filters, page excerpts (fragments), this site's word and terms files.
+KINDS = {"pf_meta": "page list", "pf_index": "chunks", "pf_filter": "filters",
+         "pf_fragment": "excerpts", "kb-words": "words"}
+
+
+def kind_of(url: str) -> str:
+    return next((kind for marker, kind in KINDS.items() if marker in url), "code")
 
 
 RESOURCES_SINCE = """since => [location.href, ...performance.getEntriesByType('resource')
@@ -48,7 +59,10 @@ def _transfer(urls: list[str], since_load: bool) -> Transfer:
         except OSError:          # a 404 (the reader's issue 13: sitemap.xml) carries no page
             continue
         transfer.urls.append(url)
-        transfer.bytes += len(gzip.compress(body, compresslevel=6, mtime=0))
+        size = len(gzip.compress(body, compresslevel=6, mtime=0))
+        transfer.bytes += size
+        kind = kind_of(url)
+        transfer.by_kind[kind] = transfer.by_kind.get(kind, 0) + size
     return transfer
 
 
