@@ -426,7 +426,7 @@
 
   /**
    * The query's parts split into those searched and its common words, when it has other words:
-   * {rare, common}. The index keeps a word's best pages only (sitesearch.py: at most
+   * {rare, common}. The index keeps a word's best pages only (pagefind_index.py: at most
    * `common_pages` of the terms file), so a word on more pages than that ("docker" on a large
    * site) would cut the others' results down to its own best pages; a reader searching "docker
    * exec" wants the exec pages. Common words still rank the results (headings, phrases) and are
