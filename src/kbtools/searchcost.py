@@ -22,23 +22,28 @@ WAIT_MS = 30_000
 @dataclass
 class Transfer:
     urls: list[str] = field(default_factory=list)
-    bytes: int = 0
     seconds: float = 0.0
-    by_kind: dict[str, int] = field(default_factory=dict)     # gzip bytes per KINDS entry
+    by_kind: dict[str, int] = field(default_factory=dict)     # gzip bytes per kind_of(url)
+
+    @property
+    def bytes(self) -> int:
+        return sum(self.by_kind.values())
 
     def search_urls(self) -> list[str]:
         """Requests that belong to the search (Pagefind's files, a lunr index)."""
         return [u for u in self.urls if "/pagefind/" in u or "search_index" in u]
 
 
-# What a search file is, by its name: Pagefind's code and wasm, its page list, index chunks,
-# filters, page excerpts (fragments), this site's word and terms files.
+# What a search file is, by its name: Pagefind's page list, index chunks, filters, page excerpts
+# (fragments), this site's word and terms files; its other files are its code and wasm.
 KINDS = {"pf_meta": "page list", "pf_index": "chunks", "pf_filter": "filters",
          "pf_fragment": "excerpts", "kb-words": "words"}
 
 
 def kind_of(url: str) -> str:
-    return next((kind for marker, kind in KINDS.items() if marker in url), "code")
+    """The KINDS entry of a search file, "code" for Pagefind's other files, else "page"."""
+    default = "code" if "/pagefind/" in url else "page"
+    return next((kind for marker, kind in KINDS.items() if marker in url), default)
 
 
 RESOURCES_SINCE = """since => [location.href, ...performance.getEntriesByType('resource')
@@ -59,9 +64,8 @@ def _transfer(urls: list[str], since_load: bool) -> Transfer:
         except OSError:          # a 404 (the reader's issue 13: sitemap.xml) carries no page
             continue
         transfer.urls.append(url)
-        size = len(gzip.compress(body, compresslevel=6, mtime=0))
-        transfer.bytes += size
         kind = kind_of(url)
+        size = len(gzip.compress(body, compresslevel=6, mtime=0))
         transfer.by_kind[kind] = transfer.by_kind.get(kind, 0) + size
     return transfer
 
